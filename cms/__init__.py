@@ -1,0 +1,31 @@
+"""`cms`: a content management system built on Pyramid's resource-tree traversal.
+
+:func:`main` is the WSGI application factory named by the ``paste.app_factory``
+entry point. It is a table of contents: every subsystem configures itself in
+its own ``includeme``.
+"""
+
+from pyramid.config import Configurator
+
+from cms.settings import load_settings
+
+
+def main(global_config, **settings):
+    """Return the WSGI application for the given ini settings."""
+    settings = load_settings(settings)
+    with Configurator(settings=settings) as config:
+        # Request-scoped SQLAlchemy session, pyramid_tm and pyramid_retry.
+        config.include(".db")
+        # JSON renderer and the HTML-before-JSON preference for `*/*`.
+        config.include(".renderers")
+        # Jinja2 templates, helpers and the static assets.
+        config.include(".templating")
+        # Headers every response carries.
+        config.include(".headers")
+        # Root factory and the one-query traverser.
+        config.include(".traversal")
+        # Health checks for process managers and load balancers.
+        config.include(".views.health")
+        # Views register themselves with @view_config.
+        config.scan(".views")
+    return config.make_wsgi_app()

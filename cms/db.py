@@ -1,0 +1,87 @@
+"""Engine, sessions and transactions.
+
+Application code reaches the database through ``request.dbsession``: one
+SQLAlchemy session per request, joined to the request's transaction manager by
+zope.sqlalchemy, so that pyramid_tm commits it when the view succeeds and
+aborts it when the view fails or answers an error status (the commit veto).
+Views never commit.
+
+SQLite is tuned on connect (WAL, foreign keys, busy timeout), and its driver's
+own transaction handling is switched off so that SQLAlchemy emits ``BEGIN``
+itself: without that, SAVEPOINTs (used by the tests) and ``BEGIN IMMEDIATE``
+misbehave on pysqlite.
+"""
+
+import zope.sqlalchemy
+from sqlalchemy import engine_from_config, event
+from sqlalchemy.orm import sessionmaker
+
+#: Statements run on every new SQLite connection.
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA synchronous=NORMAL",
+)
+
+
+def get_engine(settings, prefix="sqlalchemy."):
+    """Return an engine for the settings, with SQLite tuned on connect."""
+    engine = engine_from_config(settings, prefix, future=True)
+    if engine.dialect.name == "sqlite":
+        tune_sqlite(engine)
+    return engine
+
+
+def tune_sqlite(engine):
+    """Apply :data:`SQLITE_PRAGMAS` and let SQLAlchemy emit ``BEGIN`` itself."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, connection_record):
+        # Stop pysqlite from issuing BEGIN on its own (and from committing
+        # before DDL); SQLAlchemy's "begin" hook below does it instead.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+def get_session_factory(engine):
+    """Return a session factory bound to *engine*."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def get_tm_session(session_factory, transaction_manager, request=None):
+    """Return a session joined to *transaction_manager* by zope.sqlalchemy."""
+    dbsession = session_factory(info={"request": request})
+    zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
+    return dbsession
+
+
+def _dbsession(request):
+    # Tests may hand in a session of their own through the environ.
+    dbsession = request.environ.get("app.dbsession")
+    if dbsession is None:
+        dbsession = get_tm_session(
+            request.registry["dbsession_factory"], request.tm, request=request
+        )
+        request.add_finished_callback(lambda request: dbsession.close())
+    return dbsession
+
+
+def includeme(config):
+    """Set up pyramid_tm, pyramid_retry and ``request.dbsession``."""
+    settings = config.get_settings()
+    settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
+    config.include("pyramid_tm")
+    config.include("pyramid_retry")
+
+    engine = get_engine(settings)
+    config.registry["dbengine"] = engine
+    config.registry["dbsession_factory"] = get_session_factory(engine)
+    config.add_request_method(_dbsession, "dbsession", reify=True)

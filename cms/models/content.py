@@ -1,0 +1,40 @@
+"""Content types: Folder and Document.
+
+They map onto ``nodes`` by SQLAlchemy inheritance. A Folder adds no column
+(single-table: its rows live in ``nodes`` alone); a Document keeps its body in
+``documents`` (joined-table), loaded inline so that a query for nodes still
+costs one statement whatever their types.
+"""
+
+from sqlalchemy import ForeignKey, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cms.models.node import Node
+
+
+class Folder(Node):
+    """A container of other nodes."""
+
+    __mapper_args__ = {"polymorphic_identity": "Folder"}
+
+    is_container = True
+
+
+class Document(Node):
+    """A page with an HTML body; it may hold children too."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(
+        ForeignKey("nodes.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: HTML shown as the page's main text.
+    body: Mapped[str] = mapped_column(Text, default="")
+
+    __mapper_args__ = {"polymorphic_identity": "Document", "polymorphic_load": "inline"}
+
+    is_container = True
+
+
+#: Content types by their ``@type`` name.
+CONTENT_TYPES = {cls.__name__: cls for cls in (Folder, Document)}

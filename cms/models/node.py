@@ -1,0 +1,347 @@
+"""The content tree: one ``nodes`` table, adjacency list plus materialized path.
+
+Every node knows its ``parent_id`` (adjacency list) and its full URL ``path``
+(``/`` for the root, ``/about/team/`` below it). The path lets the traverser
+load a URL's whole lineage in one query, and makes a subtree a range of one
+index: ``path >= '/about/' AND path < '/about0'`` (``0`` is the character
+after ``/``; names are ASCII, so byte order is the order that counts, and
+PostgreSQL compares the column with the ``C`` collation to match).
+
+The database enforces what it can: a unique path, a unique name per parent,
+the parent's existence (deleting a node deletes its subtree), and that only
+the root has no parent. The Python API below keeps ``path`` consistent with
+``parent_id`` and ``name``; nothing else writes those columns.
+"""
+
+import re
+import unicodedata
+import uuid
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    delete,
+    func,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy.orm import (
+    Mapped,
+    attributes,
+    mapped_column,
+    object_session,
+    relationship,
+)
+
+from cms.models.meta import Base, UTCDateTime, utcnow
+
+#: The longest node name; a name is one URL segment.
+MAX_NAME_LENGTH = 100
+#: Names a child of the root may not take: they belong to site-wide URLs.
+RESERVED_ROOT_NAMES = frozenset(
+    {"sitemap.xml", "robots.txt", "healthz", "readyz", "static"}
+)
+NAME_PATTERN = re.compile(r"[a-z0-9_.\-]{1,100}")
+
+# Paths compare byte-wise on both databases (see the module docstring).
+PATH_TYPE = String(2048).with_variant(String(2048, collation="C"), "postgresql")
+
+
+class TreeError(ValueError):
+    """A tree operation that the tree's rules refuse."""
+
+
+class InvalidName(TreeError):
+    """The name is not a valid URL segment for a node here."""
+
+
+class NameTaken(TreeError):
+    """A sibling already has this name."""
+
+
+class InvalidMove(TreeError):
+    """The node cannot go there (into itself or its own subtree, or the root)."""
+
+
+class NotAContainer(TreeError):
+    """This type of node holds no children."""
+
+
+def is_valid_name(name):
+    """Return whether *name* may name a node (anywhere but at the root)."""
+    return bool(NAME_PATTERN.fullmatch(name)) and name[0] not in "._@"
+
+
+def subtree_bounds(path):
+    """Return ``(low, high)`` so that ``low <= p < high`` for every path in the subtree.
+
+    *path* ends with ``/``; ``0`` is the character right after ``/``.
+    """
+    return path, path[:-1] + "0"
+
+
+def make_name(title):
+    """Return a URL segment made from *title* (not yet made unique)."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9_.]+", "-", text.lower()).strip("-._")
+    return text[:MAX_NAME_LENGTH].rstrip("-._") or "item"
+
+
+class Node(Base):
+    """A node of the tree; content types subclass it."""
+
+    __tablename__ = "nodes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: Stable across moves and renames; what JSON clients hold on to.
+    uid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True, default=uuid.uuid4)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("nodes.id", ondelete="CASCADE")
+    )
+    #: The URL segment; empty for the root.
+    name: Mapped[str] = mapped_column(String(MAX_NAME_LENGTH))
+    #: The full URL path, ``/`` for the root, always ending with ``/``.
+    path: Mapped[str] = mapped_column(PATH_TYPE, unique=True)
+    #: Order among siblings (ascending; ties broken by ``id``).
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    type: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20), default="private")
+    created = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    modified = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+    #: Bumped on every UPDATE of the row; lost-update detection and ETags.
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    parent: Mapped["Node | None"] = relationship(
+        remote_side=[id], lazy="select", passive_deletes=True
+    )
+
+    __table_args__ = (
+        UniqueConstraint("parent_id", "name", name="uq_nodes_parent_id_name"),
+        Index("ix_nodes_parent_id_position", "parent_id", "position", "id"),
+        CheckConstraint(
+            "(parent_id IS NULL) = (path = '/')", name="root_has_no_parent"
+        ),
+    )
+    __mapper_args__ = {
+        "polymorphic_on": "type",
+        # Only the content types (Folder, Document, …) are ever instantiated.
+        "polymorphic_abstract": True,
+        "version_id_col": version,
+    }
+
+    #: Whether nodes of this type hold children.
+    is_container = False
+
+    # -- location awareness (Pyramid traversal) ---------------------------
+
+    @property
+    def __name__(self):
+        return self.name
+
+    @property
+    def __parent__(self):
+        # A many-to-one lookup by primary key: when the parent is already in
+        # the session (the traverser loads the whole lineage), no query runs.
+        return self.parent
+
+    def __getitem__(self, name):
+        """Return the child called *name* (one query), or raise ``KeyError``."""
+        session = object_session(self)
+        child = session.scalars(
+            select(Node).where(Node.parent_id == self.id, Node.name == name)
+        ).one_or_none()
+        if child is None:
+            raise KeyError(name)
+        return child
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.path}>"
+
+    @property
+    def depth(self):
+        """The number of names in the path: 0 for the root."""
+        return self.path.count("/") - 1
+
+    def lineage(self):
+        """Return this node and its ancestors, nearest first."""
+        node, result = self, []
+        while node is not None:
+            result.append(node)
+            node = node.parent
+        return result
+
+    # -- children ------------------------------------------------------------
+
+    def children_query(self):
+        """Return a SELECT of this node's children in the editors' order."""
+        return (
+            select(Node)
+            .where(Node.parent_id == self.id)
+            .order_by(Node.position, Node.id)
+        )
+
+    def children(self):
+        """Return the children in order (one query)."""
+        return list(object_session(self).scalars(self.children_query()))
+
+    def add(self, child, name=None):
+        """Add *child* as the last child of this node and return it.
+
+        Without *name*, a unique name is made from the child's title.
+        """
+        session = object_session(self)
+        if not self.is_container:
+            raise NotAContainer(f"a {self.type} holds no children")
+        if name is None:
+            name = self.unique_name(make_name(child.title))
+        else:
+            self.check_name(name)
+        child.parent = self
+        child.name = name
+        child.path = f"{self.path}{name}/"
+        child.position = session.scalar(
+            select(func.coalesce(func.max(Node.position) + 1, 0)).where(
+                Node.parent_id == self.id
+            )
+        )
+        session.add(child)
+        session.flush()
+        return child
+
+    def check_name(self, name, moving=None):
+        """Raise unless *name* is free and valid for a child of this node."""
+        if not is_valid_name(name):
+            raise InvalidName(
+                f"{name!r} is not a valid name: use 1 to {MAX_NAME_LENGTH} of "
+                "a-z 0-9 - _ . and do not start with . or _"
+            )
+        if self.parent_id is None and name in RESERVED_ROOT_NAMES:
+            raise InvalidName(f"{name!r} is reserved at the root")
+        session = object_session(self)
+        session.flush()
+        taken = session.scalar(
+            select(Node.id).where(Node.parent_id == self.id, Node.name == name)
+        )
+        if taken is not None and (moving is None or taken != moving.id):
+            raise NameTaken(f"{name!r} is already taken in {self.path}")
+
+    def unique_name(self, base):
+        """Return *base*, or *base* with a number, free among the children."""
+        session = object_session(self)
+        session.flush()
+        base = base[: MAX_NAME_LENGTH - 6].rstrip("-._") or "item"
+        if self.parent_id is None and base in RESERVED_ROOT_NAMES:
+            base = f"{base}-1"
+        names = set(
+            session.scalars(
+                select(Node.name).where(
+                    Node.parent_id == self.id, Node.name.startswith(base, autoescape=True)
+                )
+            )
+        )
+        if base not in names:
+            return base
+        number = 1
+        while f"{base}-{number}" in names:
+            number += 1
+        return f"{base}-{number}"
+
+    # -- moving, renaming, deleting ------------------------------------------
+
+    def move(self, new_parent, name=None):
+        """Move this node and its subtree under *new_parent*, maybe renamed.
+
+        The paths of the whole subtree change in one UPDATE statement.
+        """
+        if self.parent_id is None:
+            raise InvalidMove("the root cannot be moved")
+        if not new_parent.is_container:
+            raise NotAContainer(f"a {new_parent.type} holds no children")
+        name = self.name if name is None else name
+        if new_parent.path.startswith(self.path):
+            raise InvalidMove("a node cannot move into itself or its own subtree")
+        new_parent.check_name(name, moving=self)
+        session = object_session(self)
+        old_path, new_path = self.path, f"{new_parent.path}{name}/"
+        if new_path == old_path:
+            return self
+        if new_parent.id != self.parent_id:
+            self.position = session.scalar(
+                select(func.coalesce(func.max(Node.position) + 1, 0)).where(
+                    Node.parent_id == new_parent.id
+                )
+            )
+        self.parent = new_parent
+        self.name = name
+        session.flush()
+        low, high = subtree_bounds(old_path)
+        session.execute(
+            update(Node)
+            .where(Node.path >= low, Node.path < high)
+            .values(path=literal(new_path) + func.substr(Node.path, len(old_path) + 1))
+            .execution_options(synchronize_session=False)
+        )
+        # Bring the nodes already loaded in the session up to date, no query.
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, Node) and low <= obj.path < high:
+                attributes.set_committed_value(
+                    obj, "path", new_path + obj.path[len(old_path) :]
+                )
+        return self
+
+    def rename(self, name):
+        """Give this node a new name under the same parent."""
+        return self.move(self.parent, name)
+
+    def delete(self):
+        """Delete this node and its whole subtree (one DELETE statement)."""
+        if self.parent_id is None:
+            raise InvalidMove("the root cannot be deleted")
+        session = object_session(self)
+        session.flush()
+        low, high = subtree_bounds(self.path)
+        session.execute(
+            delete(Node)
+            .where(Node.path >= low, Node.path < high)
+            .execution_options(synchronize_session=False)
+        )
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, Node) and low <= obj.path < high:
+                session.expunge(obj)
+
+    def set_position(self, position):
+        """Put this node at *position* (0-based) among its siblings."""
+        if self.parent_id is None:
+            raise InvalidMove("the root has no siblings")
+        session = object_session(self)
+        session.flush()
+        current = dict(
+            session.execute(
+                select(Node.id, Node.position)
+                .where(Node.parent_id == self.parent_id)
+                .order_by(Node.position, Node.id)
+            ).all()
+        )
+        siblings = [node_id for node_id in current if node_id != self.id]
+        position = max(0, min(position, len(siblings)))
+        siblings.insert(position, self.id)
+        for index, node_id in enumerate(siblings):
+            if current[node_id] != index:
+                session.execute(
+                    update(Node)
+                    .where(Node.id == node_id)
+                    .values(position=index)
+                    .execution_options(synchronize_session=False)
+                )
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, Node) and obj.parent_id == self.parent_id:
+                attributes.set_committed_value(obj, "position", siblings.index(obj.id))

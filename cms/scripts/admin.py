@@ -1,0 +1,38 @@
+"""``cms-admin INI COMMAND``: the operator's tasks on a running site's database.
+
+Each command lives in a module of its own under ``cms.scripts``; this one only
+dispatches.
+"""
+
+import argparse
+import sys
+
+
+from cms.scripts import check, open_site
+
+COMMANDS = {"check": check}
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog="cms-admin", description="Operate a cms site from the command line."
+    )
+    parser.add_argument("config_uri", help="the ini file, e.g. development.ini")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, module in COMMANDS.items():
+        module.add_arguments(
+            commands.add_parser(name, help=module.HELP, description=module.HELP)
+        )
+    return parser.parse_args(argv[1:])
+
+
+def main(argv=sys.argv):
+    args = parse_args(argv)
+    with open_site(args.config_uri) as env:
+        request = env["request"]
+        with request.tm:
+            return COMMANDS[args.command].run(request, args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""One Python representation of a node, shared by its HTML and JSON views.
+
+The JSON view returns these dicts as they are; the HTML templates render the
+same dicts. A field that is not in the dict is shown by neither.
+"""
+
+from cms.urls import node_url
+
+
+def summary(request, row):
+    """Return the summary of a child, as listed in ``items``.
+
+    *row* is a node or a row of :data:`cms.listing.SUMMARY_COLUMNS`.
+    """
+    return {
+        "@id": node_url(request, row.path),
+        "@type": row.type,
+        "id": row.name,
+        "uid": row.uid,
+        "title": row.title,
+        "description": row.description,
+        "state": row.state,
+        "modified": row.modified,
+    }
+
+
+def parent_info(request, node):
+    """Return the ``parent`` field: ``None`` for the root."""
+    parent = node.__parent__
+    if parent is None:
+        return None
+    return {"@id": node_url(request, parent.path), "@type": parent.type, "title": parent.title}
+
+
+def serialize_node(request, node, batch):
+    """Return the full representation of *node* with one *batch* of children."""
+    data = {
+        "@id": node_url(request, node.path),
+        "@type": node.type,
+        "id": node.name,
+        "uid": node.uid,
+        "title": node.title,
+        "description": node.description,
+        "state": node.state,
+        "created": node.created,
+        "modified": node.modified,
+        "parent": parent_info(request, node),
+    }
+    data.update(TYPE_FIELDS.get(node.type, _no_fields)(request, node))
+    data["items"] = [summary(request, row) for row in batch.items]
+    data["items_total"] = batch.total
+    data["batching"] = batch.batching(request, node.path)
+    return data
+
+
+def breadcrumbs(request, node):
+    """Return ``[{"@id", "title"}, …]`` from the root down to *node* (no query)."""
+    return [
+        {"@id": node_url(request, item.path), "title": item.title}
+        for item in reversed(node.lineage())
+    ]
+
+
+def _no_fields(request, node):
+    return {}
+
+
+def _document_fields(request, node):
+    return {"body": node.body}
+
+
+#: Fields that a content type adds to the common ones.
+TYPE_FIELDS = {"Document": _document_fields}

@@ -1,0 +1,103 @@
+"""The site's root and the demo tree that ``initialize_cms_db --demo`` adds."""
+
+from sqlalchemy import select
+
+from cms.models import Document, Folder, Node
+
+ROOT_TITLE = "Home"
+
+#: The demo tree: (name, type, title, description, body, children).
+DEMO_TREE = [
+    (
+        "getting-started",
+        Document,
+        "Getting started",
+        "What this site is and how to change it.",
+        "<p>This is a demo site of <strong>cms</strong>, a content management "
+        "system built on traversal: every URL is a node of one tree.</p>"
+        "<p>Ask for any page with <code>Accept: application/json</code> to get "
+        "the same content as JSON.</p>",
+        [],
+    ),
+    (
+        "about",
+        Folder,
+        "About us",
+        "Who we are and where we come from.",
+        None,
+        [
+            (
+                "team",
+                Document,
+                "Our team",
+                "The people behind the site.",
+                "<p>We are a small team that likes clear URLs and fast pages.</p>"
+                "<ul><li>Alice, editor</li><li>Bob, developer</li></ul>",
+                [],
+            ),
+            (
+                "history",
+                Document,
+                "Our history",
+                "How it started.",
+                "<p>It started with one folder and one page.</p>",
+                [],
+            ),
+        ],
+    ),
+    (
+        "news",
+        Folder,
+        "News",
+        "What happened lately.",
+        None,
+        [
+            (
+                f"news-{number}",
+                Document,
+                f"News item {number}",
+                f"The news of week {number}.",
+                f"<p>Week {number} brought good news.</p>",
+                [],
+            )
+            for number in range(1, 4)
+        ],
+    ),
+]
+
+
+def get_root(dbsession):
+    """Return the root node, or ``None`` before ``initialize_cms_db``."""
+    return dbsession.scalars(select(Node).where(Node.path == "/")).one_or_none()
+
+
+def ensure_root(dbsession):
+    """Return the root node, creating it (published) when there is none."""
+    root = get_root(dbsession)
+    if root is None:
+        root = Folder(
+            name="",
+            path="/",
+            title=ROOT_TITLE,
+            description="",
+            state="published",
+        )
+        dbsession.add(root)
+        dbsession.flush()
+    return root
+
+
+def add_demo_tree(dbsession, root, tree=DEMO_TREE):
+    """Add what is missing of *tree* under *root*; return the number added."""
+    added = 0
+    existing = {child.name: child for child in root.children()}
+    for name, cls, title, description, body, children in tree:
+        node = existing.get(name)
+        if node is None:
+            node = cls(title=title, description=description, state="published")
+            if body is not None:
+                node.body = body
+            root.add(node, name)
+            added += 1
+        added += add_demo_tree(dbsession, node, children)
+    return added

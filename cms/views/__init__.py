@@ -1,0 +1,1 @@
+"""Views; each module registers its own with ``@view_config``."""

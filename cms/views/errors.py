@@ -1,0 +1,106 @@
+"""Error answers for each audience: a page in the site's layout, or JSON.
+
+JSON errors have the contract's shape: ``{"error": {"type": "NotFound",
+"message": "…"}}``, plus ``errors`` (field-level messages) for a 400.
+"""
+
+import logging
+
+from pyramid.exceptions import URLDecodeError
+from pyramid.httpexceptions import (
+    HTTPBadRequest,
+    HTTPClientError,
+    HTTPInternalServerError,
+    HTTPNotFound,
+    HTTPServerError,
+)
+from pyramid.renderers import render_to_response
+from pyramid.view import exception_view_config
+
+from cms.traversal import wants_api
+
+log = logging.getLogger(__name__)
+
+#: Friendly titles for the statuses a reader may meet.
+TITLES = {
+    400: "Bad request",
+    403: "Forbidden",
+    404: "Page not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Too large",
+    414: "Address too long",
+    415: "Unsupported media type",
+    429: "Too many requests",
+    500: "Server error",
+    503: "Service unavailable",
+}
+
+
+def wants_json(request):
+    """Return whether the client asked for JSON rather than a page."""
+    if wants_api(request):
+        return True
+    offers = request.accept.acceptable_offers(["text/html", "application/json"])
+    return bool(offers) and offers[0][0] == "application/json"
+
+
+def error_type(exc):
+    """Return the error's ``type``: the exception's name without ``HTTP``."""
+    name = type(exc).__name__
+    return name.removeprefix("HTTP")
+
+
+def error_response(request, exc, message=None, errors=None):
+    """Return the response for the HTTP error *exc*, as JSON or as a page."""
+    status = exc.status_int
+    message = message or exc.detail or exc.explanation or TITLES.get(status, exc.title)
+    if wants_json(request):
+        body = {"type": error_type(exc), "message": message}
+        if errors:
+            body["errors"] = errors
+        response = render_to_response("json", {"error": body}, request=request)
+    else:
+        response = render_to_response(
+            "cms:templates/errors/error.jinja2",
+            {
+                "status": status,
+                "title": TITLES.get(status, exc.title),
+                "message": message,
+                "errors": errors or [],
+            },
+            request=request,
+        )
+    response.status = exc.status
+    # Keep the headers the error carries (Allow, WWW-Authenticate, Location…).
+    for name in ("Allow", "WWW-Authenticate", "Retry-After"):
+        if name in exc.headers:
+            response.headers[name] = exc.headers[name]
+    return response
+
+
+@exception_view_config(HTTPNotFound)
+def not_found(exc, request):
+    # Pyramid's own detail is the path or a predicate name: say it plainly.
+    return error_response(request, exc, "There is nothing at this address.")
+
+
+@exception_view_config(HTTPClientError)
+@exception_view_config(HTTPServerError)
+def http_error(exc, request):
+    return error_response(request, exc)
+
+
+@exception_view_config(URLDecodeError)
+def undecodable_url(exc, request):
+    return error_response(request, HTTPBadRequest(), "The URL is not valid UTF-8.")
+
+
+@exception_view_config(Exception)
+def unexpected_error(exc, request):
+    # A 500 is always a bug: log it with its traceback, show no details.
+    log.error("unexpected error on %s %s", request.method, request.path_qs, exc_info=exc)
+    return error_response(
+        request, HTTPInternalServerError(), "Something went wrong on our side."
+    )

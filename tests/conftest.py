@@ -1,0 +1,130 @@
+"""Fixtures: one database per run, one rolled-back transaction per test.
+
+The database is SQLite in a temporary file, or the server named by
+``CMS_TEST_DATABASE_URL`` (``postgresql+psycopg://…``); the same tests run
+on both. Its schema is built by the Alembic migrations, as in production.
+
+Each test runs inside one outer transaction on one connection that is rolled
+back at the end. The test's own ``dbsession`` and every request the app
+serves use SAVEPOINTs inside it: a request still commits (releases its
+savepoint) or aborts (rolls back to it) exactly as pyramid_tm decides, and
+nothing outlives the test.
+"""
+
+import os
+import re
+from contextlib import contextmanager
+
+import pytest
+import webtest
+from sqlalchemy import event
+from sqlalchemy.orm import sessionmaker
+
+from cms import main
+from cms.db import get_engine
+from cms.migrations import upgrade
+from cms.site import ensure_root
+
+# A developer's CMS_DATABASE_URL must never point the tests at a real site.
+os.environ.pop("CMS_DATABASE_URL", None)
+os.environ.pop("CMS_PUBLIC_URL", None)
+
+TEST_DATABASE_VARIABLE = "CMS_TEST_DATABASE_URL"
+COUNTED_STATEMENT = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.I)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get(TEST_DATABASE_VARIABLE)
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def app_settings(database_url):
+    return {"sqlalchemy.url": database_url}
+
+
+@pytest.fixture(scope="session")
+def dbengine(app_settings):
+    engine = get_engine(app_settings)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(app_settings, dbengine):
+    app = main({}, **app_settings)
+    yield app
+    app.registry["dbengine"].dispose()
+
+
+@pytest.fixture
+def connection(dbengine):
+    connection = dbengine.connect()
+    outer = connection.begin()
+    yield connection
+    if outer.is_active:
+        outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def session_factory(connection):
+    return sessionmaker(
+        bind=connection,
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
+    )
+
+
+@pytest.fixture
+def dbsession(session_factory):
+    session = session_factory()
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def testapp(app, session_factory):
+    """A WebTest app whose requests run inside the test's transaction."""
+    original = app.registry["dbsession_factory"]
+    app.registry["dbsession_factory"] = session_factory
+    yield webtest.TestApp(app, extra_environ={"HTTP_HOST": "example.com"})
+    app.registry["dbsession_factory"] = original
+
+
+@pytest.fixture
+def root(dbsession):
+    return ensure_root(dbsession)
+
+
+@pytest.fixture
+def count_queries(dbengine):
+    """``with count_queries() as statements:`` collects the SQL run inside.
+
+    Only statements that read or write rows count; BEGIN, SAVEPOINT and the
+    like are bookkeeping.
+    """
+
+    @contextmanager
+    def counter():
+        statements = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            if COUNTED_STATEMENT.match(statement):
+                statements.append(statement)
+
+        event.listen(dbengine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(dbengine, "before_cursor_execute", record)
+
+    return counter
