@@ -68,8 +68,8 @@ def body_for(key, path, parent_path):
         "  <li>Type: Document</li>\n"
         "  <li>State: published</li>\n"
         "</ul>\n"
-        f"<p>{third} See also <a href=\"{parent_path}\">the page above this "
-        f"one</a>, or go back to <a href=\"/\">the home page</a>.</p>\n"
+        f'<p>{third} See also <a href="{parent_path}">the page above this '
+        f'one</a>, or go back to <a href="/">the home page</a>.</p>\n'
         f"<p>{fourth}</p>\n"
         f"<p>{fifth}</p>\n"
         f"<p>{first}</p>\n"
@@ -89,7 +89,7 @@ class Progress:
     def __init__(self, total, label):
         self.total, self.label, self.done = total, label, 0
         self.tty = sys.stderr.isatty()
-        self.last_tenth = -1
+        self.last_tenth = 0
         self.started = time.perf_counter()
 
     def step(self, count=1):
@@ -131,18 +131,23 @@ def add_page(parent, name, title, description, key):
 
 
 def add_level(parent, indexes, progress):
-    """Add the FANOUT children of *parent* (at depth ``len(indexes) + 1``), recursively."""
+    """Add the children of *parent*, at depth ``len(indexes) + 1``, recursively."""
     depth = len(indexes) + 1
     for index in range(FANOUT):
         child_indexes = (*indexes, index)
         key = tree_key(child_indexes)
         if depth == 1:
             title = f"Section {index}"
-            description = f"Section {index} of the benchmark tree, with ten subsections."
+            description = (
+                f"Section {index} of the benchmark tree, with ten subsections."
+            )
         else:
             title = f"Page {key}"
             kind = "leaf page" if depth == LEVELS else "page"
-            description = f"A {kind} at depth {depth} of the benchmark tree, number {index} of its folder."
+            description = (
+                f"A {kind} at depth {depth} of the benchmark tree, "
+                f"number {index} of its folder."
+            )
         child = add_page(parent, key, title, description, key)
         progress.step()
         if depth < LEVELS:

@@ -24,6 +24,8 @@ def main(global_config, **settings):
         config.include(".headers")
         # Root factory and the one-query traverser.
         config.include(".traversal")
+        # Identity, permissions, CSRF.
+        config.include(".security")
         # Health checks for process managers and load balancers.
         config.include(".views.health")
         # Views register themselves with @view_config.

@@ -1,18 +1,45 @@
-"""Headers that every response carries."""
+"""Headers that every response carries: caching, content negotiation, security."""
 
 from pyramid.events import NewResponse
 
+from cms.security.sessions import COOKIE_NAME
 
-def vary_on_accept(event):
-    """Say ``Vary: Accept``: one URL answers HTML or JSON by that header.
+#: Scripts, styles and frames come from this site alone.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    )
+)
 
-    A shared cache must never hand JSON to a browser or HTML to a client.
-    """
-    response = event.response
+
+def has_credentials(request):
+    """Whether the request carried a session cookie or a token (no lookup)."""
+    return COOKIE_NAME in request.cookies or "Authorization" in request.headers
+
+
+def set_headers(event):
+    request, response = event.request, event.response
+    # One URL answers HTML or JSON by this header: a shared cache must
+    # never hand JSON to a browser or HTML to a client.
     vary = list(response.vary or ())
     if "Accept" not in vary:
         response.vary = [*vary, "Accept"]
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    # pyramid_tm's instruction to commit a 4xx answer is for us alone.
+    headers.pop("X-TM", None)
+    if has_credentials(request):
+        response.cache_control = "private, no-cache"
+    elif request.method in ("GET", "HEAD") and "Cache-Control" not in headers:
+        response.cache_control = "public, max-age=0, must-revalidate"
 
 
 def includeme(config):
-    config.add_subscriber(vary_on_accept, NewResponse)
+    config.add_subscriber(set_headers, NewResponse)

@@ -105,9 +105,16 @@ def parse_batch_params(request):
     return size, after, before
 
 
-def children_batch(dbsession, parent, size, after=None, before=None):
-    """Return a :class:`Batch` of *parent*'s children (two queries: rows, count)."""
-    query = select(*SUMMARY_COLUMNS).where(Node.parent_id == parent.id)
+def children_batch(dbsession, parent, size, after=None, before=None, where=None):
+    """Return a :class:`Batch` of *parent*'s children (two queries: rows, count).
+
+    *where* narrows the children, e.g. to those the caller may view
+    (:func:`cms.security.trimming.viewable_children`).
+    """
+    scope = [Node.parent_id == parent.id]
+    if where is not None:
+        scope.append(where)
+    query = select(*SUMMARY_COLUMNS).where(*scope)
     key = tuple_(Node.position, Node.id)
     if before is not None:
         position, node_id = map(int, before.split("."))
@@ -122,9 +129,7 @@ def children_batch(dbsession, parent, size, after=None, before=None):
     rows = list(dbsession.execute(query.limit(size + 1)))
     more = len(rows) > size
     rows = rows[:size]
-    total = dbsession.scalar(
-        select(func.count()).select_from(Node).where(Node.parent_id == parent.id)
-    )
+    total = dbsession.scalar(select(func.count()).select_from(Node).where(*scope))
     batch = Batch(items=rows, total=total, size=size, after=after, before=before)
     if before is not None:
         rows.reverse()

@@ -4,6 +4,7 @@ The JSON view returns these dicts as they are; the HTML templates render the
 same dicts. A field that is not in the dict is shown by neither.
 """
 
+from cms.security.permissions import Permission
 from cms.urls import node_url
 
 
@@ -25,11 +26,17 @@ def summary(request, row):
 
 
 def parent_info(request, node):
-    """Return the ``parent`` field: ``None`` for the root."""
+    """Return the ``parent`` field: ``None`` for the root.
+
+    Only those who may view the parent learn its title and type.
+    """
     parent = node.__parent__
     if parent is None:
         return None
-    return {"@id": node_url(request, parent.path), "@type": parent.type, "title": parent.title}
+    info = {"@id": node_url(request, parent.path)}
+    if request.has_permission(Permission.VIEW, parent):
+        info.update({"@type": parent.type, "title": parent.title})
+    return info
 
 
 def serialize_node(request, node, batch):
@@ -54,10 +61,15 @@ def serialize_node(request, node, batch):
 
 
 def breadcrumbs(request, node):
-    """Return ``[{"@id", "title"}, …]`` from the root down to *node* (no query)."""
+    """Return ``[{"@id", "title"}, …]`` from the root down to *node*.
+
+    Ancestors the caller may not view are left out. No query: the lineage and
+    its local roles are loaded.
+    """
     return [
         {"@id": node_url(request, item.path), "title": item.title}
         for item in reversed(node.lineage())
+        if request.has_permission(Permission.VIEW, item)
     ]
 
 

@@ -8,6 +8,7 @@ environment variable   setting
 =====================  =============================
 ``CMS_DATABASE_URL``   ``sqlalchemy.url``
 ``CMS_PUBLIC_URL``     ``cms.public_url``
+``CMS_SECRET``         ``cms.secret``
 =====================  =============================
 """
 
@@ -19,6 +20,7 @@ from pyramid.settings import asbool
 ENVIRONMENT_OVERRIDES = {
     "CMS_DATABASE_URL": "sqlalchemy.url",
     "CMS_PUBLIC_URL": "cms.public_url",
+    "CMS_SECRET": "cms.secret",
 }
 
 #: Defaults for every setting the application reads.
@@ -28,7 +30,28 @@ DEFAULTS = {
     "cms.batch_size_max": "1000",
     "tm.commit_veto": "pyramid_tm.default_commit_veto",
     "retry.attempts": "3",
+    # Signs the session cookie: at least 32 characters, and secret.
+    "cms.secret": "",
+    "cms.secure_cookies": "true",
+    "cms.session_max_age": "43200",
+    "cms.login_window": "900",
+    "cms.login_account_limit": "5",
+    "cms.login_address_limit": "20",
+    "cms.login_slowdown": "0.5",
 }
+
+#: Settings read as whole numbers, and as decimals.
+INTEGERS = (
+    "cms.batch_size",
+    "cms.batch_size_max",
+    "cms.session_max_age",
+    "cms.login_window",
+    "cms.login_account_limit",
+    "cms.login_address_limit",
+)
+FLOATS = ("cms.login_slowdown",)
+BOOLEANS = ("pyramid.reload_templates", "cms.secure_cookies")
+MIN_SECRET_LENGTH = 32
 
 
 def load_settings(settings, environ=None):
@@ -43,10 +66,16 @@ def load_settings(settings, environ=None):
         raise ValueError(
             "No database: set sqlalchemy.url in the ini file or CMS_DATABASE_URL."
         )
+    if len(result["cms.secret"]) < MIN_SECRET_LENGTH:
+        raise ValueError(
+            f"cms.secret (or CMS_SECRET) must be at least {MIN_SECRET_LENGTH} "
+            "characters long."
+        )
     result["cms.public_url"] = result["cms.public_url"].rstrip("/")
-    result["cms.batch_size"] = int(result["cms.batch_size"])
-    result["cms.batch_size_max"] = int(result["cms.batch_size_max"])
-    result["pyramid.reload_templates"] = asbool(
-        result.get("pyramid.reload_templates", False)
-    )
+    for key in INTEGERS:
+        result[key] = int(result[key])
+    for key in FLOATS:
+        result[key] = float(result[key])
+    for key in BOOLEANS:
+        result[key] = asbool(result.get(key, False))
     return result

@@ -1,8 +1,14 @@
 """The site's root and the demo tree that ``initialize_cms_db --demo`` adds."""
 
+import secrets
+
 from sqlalchemy import select
 
-from cms.models import Document, Folder, Node
+from cms.models import ADMINS, Document, Folder, Node
+from cms.principals import create_user, find_user
+
+#: The login of the administrator that initialize_cms_db creates.
+ADMIN_LOGIN = "admin"
 
 ROOT_TITLE = "Home"
 
@@ -101,3 +107,24 @@ def add_demo_tree(dbsession, root, tree=DEMO_TREE):
             added += 1
         added += add_demo_tree(dbsession, node, children)
     return added
+
+
+def ensure_admin(dbsession, password=None):
+    """Create the ``admin`` user in ``admins`` unless it exists.
+
+    Return the password when the user was created (a random one unless
+    *password* is given), else ``None``: an existing admin keeps theirs.
+    """
+    if find_user(dbsession, ADMIN_LOGIN) is not None:
+        return None
+    password = password or secrets.token_urlsafe(12)
+    create_user(
+        dbsession,
+        {
+            "login": ADMIN_LOGIN,
+            "password": password,
+            "fullname": "Administrator",
+            "groups": [ADMINS],
+        },
+    )
+    return password

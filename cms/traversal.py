@@ -25,6 +25,7 @@ from pyramid.httpexceptions import HTTPRequestURITooLong, HTTPServiceUnavailable
 from pyramid.interfaces import ITraverser
 from pyramid.traversal import split_path_info
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from zope.interface import implementer
 
@@ -109,7 +110,11 @@ def _load_lineage(dbsession, segments):
             break
         path = f"{path}{segment}/"
         paths.append(path)
-    rows = dbsession.scalars(select(Node).where(Node.path.in_(paths)))
+    # The local roles come in the same statement (a LEFT OUTER JOIN): the
+    # security policy reads them from the lineage.
+    rows = dbsession.scalars(
+        select(Node).where(Node.path.in_(paths)).options(joinedload(Node.local_roles))
+    ).unique()
     return {node.path: node for node in rows}
 
 
@@ -125,7 +130,47 @@ def _result(context, view_name, subpath, traversed, root):
     }
 
 
+class SiteRootPredicate:
+    """View predicate ``site_root=True``: the context is the root node.
+
+    Site-wide views (``/@@login``, ``/@@users``…) answer at the root only.
+    """
+
+    def __init__(self, value, config):
+        self.value = bool(value)
+
+    def text(self):
+        return f"site_root = {self.value}"
+
+    phash = text
+
+    def __call__(self, context, request):
+        is_root = getattr(context, "parent_id", 0) is None and hasattr(context, "path")
+        return is_root == self.value
+
+
+class SubpathPredicate:
+    """View predicate ``subpath=N``: the URL has N segments after the view name.
+
+    ``/@@users`` (``subpath=0``) lists; ``/@@users/alice`` (``subpath=1``)
+    is one user.
+    """
+
+    def __init__(self, value, config):
+        self.value = int(value)
+
+    def text(self):
+        return f"subpath = {self.value}"
+
+    phash = text
+
+    def __call__(self, context, request):
+        return len(request.subpath) == self.value
+
+
 def includeme(config):
     """Use :class:`SiteRoot` as the root factory and :class:`NodeTraverser`."""
     config.set_root_factory(SiteRoot)
     config.add_traverser(NodeTraverser, SiteRoot)
+    config.add_view_predicate("site_root", SiteRootPredicate)
+    config.add_view_predicate("subpath", SubpathPredicate)

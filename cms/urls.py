@@ -20,8 +20,29 @@ def node_url(request, path, view=None, query=None):
     """
     url = site_url(request) + quote(path)
     if view:
-        url += quote(view)
+        url += quote(view, safe="@/")
     if query:
         url += "?" + urlencode(query)
     return url
 
+
+
+def safe_came_from(request, target):
+    """Return *target* if it points inside this site, else the site's root.
+
+    Accepted: a path (``/about/``) or an absolute URL on the site's own
+    origin. Refused: other hosts, scheme-relative ``//host`` and ``/\\host``,
+    other schemes, and anything with control characters.
+    """
+    home = site_url(request) + "/"
+    if not isinstance(target, str) or not target or len(target) > 2000:
+        return home
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
+        return home
+    for base in (site_url(request), request.application_url):
+        if target == base or target.startswith(base + "/"):
+            target = target[len(base) :] or "/"
+            break
+    if not target.startswith("/") or target.startswith(("//", "/\\")) or "\\" in target:
+        return home
+    return site_url(request) + target

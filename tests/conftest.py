@@ -28,6 +28,7 @@ from cms.site import ensure_root
 # A developer's CMS_DATABASE_URL must never point the tests at a real site.
 os.environ.pop("CMS_DATABASE_URL", None)
 os.environ.pop("CMS_PUBLIC_URL", None)
+os.environ.pop("CMS_SECRET", None)
 
 TEST_DATABASE_VARIABLE = "CMS_TEST_DATABASE_URL"
 COUNTED_STATEMENT = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.I)
@@ -43,7 +44,13 @@ def database_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def app_settings(database_url):
-    return {"sqlalchemy.url": database_url}
+    return {
+        "sqlalchemy.url": database_url,
+        "cms.secret": "test-secret-" + "x" * 40,
+        "cms.secure_cookies": "false",
+        # Throttling is tested; the waits it adds are not.
+        "cms.login_slowdown": "0",
+    }
 
 
 @pytest.fixture(scope="session")

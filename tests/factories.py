@@ -22,3 +22,64 @@ def add_chain(parent, names, factory=add_document):
 
 
 DEEP_CHAIN = ["deep"] + [f"d{number}" for number in range(1, 11)]
+
+
+# -- principals ---------------------------------------------------------------
+
+#: Every test user's password; hashed once, since argon2 is slow on purpose.
+PASSWORD = "correct horse battery"
+_PASSWORD_HASH = None
+
+
+def make_user(dbsession, login, groups=(), active=True, **fields):
+    """Add a user with :data:`PASSWORD` (no argon2 cost after the first)."""
+    from cms.models import User
+    from cms.security.passwords import hash_password
+
+    global _PASSWORD_HASH
+    if _PASSWORD_HASH is None:
+        _PASSWORD_HASH = hash_password(PASSWORD)
+    user = User(login=login, password_hash=_PASSWORD_HASH, active=active, **fields)
+    user.groups = [ensure_group(dbsession, name) for name in groups]
+    dbsession.add(user)
+    dbsession.flush()
+    return user
+
+
+def ensure_group(dbsession, name):
+    from sqlalchemy import select
+
+    from cms.models import Group
+
+    group = dbsession.scalars(select(Group).where(Group.name == name)).one_or_none()
+    if group is None:
+        group = Group(name=name, title=name.title())
+        dbsession.add(group)
+        dbsession.flush()
+    return group
+
+
+def grant(node, principal, role):
+    """Grant *role* on *node* to a user or group row."""
+    from cms.models import Group, LocalRole
+
+    if isinstance(principal, Group):
+        node.local_roles.append(LocalRole(group_id=principal.id, role=role))
+    else:
+        node.local_roles.append(LocalRole(user_id=principal.id, role=role))
+    return node
+
+
+def bearer(dbsession, user):
+    """Return headers that authenticate as *user* with a new API token."""
+    from cms.security.tokens import create_token
+
+    _token, secret = create_token(dbsession, user, "test")
+    return {"Authorization": f"Bearer {secret}", "Accept": "application/json"}
+
+
+def log_in(testapp, login, password=PASSWORD):
+    """Log *testapp* in through the form; return the page's CSRF token."""
+    testapp.post("/@@login", {"login": login, "password": password}, status=303)
+    page = testapp.get("/@@logout")
+    return page.html.select_one('meta[name="csrf-token"]')["content"]

@@ -4,6 +4,15 @@ from sqlalchemy.orm import configure_mappers
 
 from cms.models.content import CONTENT_TYPES, Document, Folder
 from cms.models.meta import Base
+from cms.models.principals import (
+    ADMINS,
+    ApiToken,
+    Group,
+    LoginSession,
+    LoginThrottle,
+    User,
+)
+from cms.models.sharing import ROLES, LocalRole
 from cms.models.node import (
     InvalidMove,
     InvalidName,
@@ -16,7 +25,15 @@ from cms.models.node import (
 configure_mappers()
 
 __all__ = [
+    "ADMINS",
     "CONTENT_TYPES",
+    "ROLES",
+    "ApiToken",
+    "Group",
+    "LocalRole",
+    "LoginSession",
+    "LoginThrottle",
+    "User",
     "Base",
     "Document",
     "Folder",

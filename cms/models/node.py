@@ -18,6 +18,7 @@ import unicodedata
 import uuid
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     func,
     literal,
     select,
+    true,
     update,
 )
 from sqlalchemy.orm import (
@@ -41,6 +43,7 @@ from sqlalchemy.orm import (
 )
 
 from cms.models.meta import Base, UTCDateTime, utcnow
+from cms.workflow import acl_for, is_public
 
 #: The longest node name; a name is one URL segment.
 MAX_NAME_LENGTH = 100
@@ -119,6 +122,21 @@ class Node(Base):
     modified = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
     #: Bumped on every UPDATE of the row; lost-update detection and ETags.
     version: Mapped[int] = mapped_column(Integer, nullable=False)
+    #: The user who created the node; holds the ``owner`` role on it alone.
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: False when the node blocks the roles granted above it.
+    inherit_roles: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=true()
+    )
+
+    local_roles: Mapped[list["LocalRole"]] = relationship(  # noqa: F821
+        lazy="select",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="LocalRole.id",
+    )
 
     parent: Mapped["Node | None"] = relationship(
         remote_side=[id], lazy="select", passive_deletes=True
@@ -152,6 +170,11 @@ class Node(Base):
         # A many-to-one lookup by primary key: when the parent is already in
         # the session (the traverser loads the whole lineage), no query runs.
         return self.parent
+
+    @property
+    def __acl__(self):
+        """The ACL of the node's workflow state (see :mod:`cms.workflow`)."""
+        return acl_for(self.state, is_public(self))
 
     def __getitem__(self, name):
         """Return the child called *name* (one query), or raise ``KeyError``."""

@@ -8,9 +8,9 @@ import argparse
 import sys
 
 
-from cms.scripts import check, open_site
+from cms.scripts import check, groups, open_site, tokens, users
 
-COMMANDS = {"check": check}
+COMMANDS = {"check": check, "groups": groups, "tokens": tokens, "users": users}
 
 
 def parse_args(argv):

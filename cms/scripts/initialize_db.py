@@ -1,15 +1,20 @@
-"""``initialize_cms_db INI [--demo]``: migrate the schema, add the root (and a demo tree).
+"""``initialize_cms_db INI [--demo]``: migrate the schema, add the root and ``admin``.
 
-Safe to run twice: the migrations stop at the newest revision, and the root
-and the demo nodes are only added when they are missing.
+The ``admin`` user's password comes from the environment variable
+``CMS_ADMIN_PASSWORD``, else it is made at random and printed once. ``--demo``
+also adds a small published demo tree. Safe to run twice: the migrations stop
+at the newest revision, and the root, ``admin`` and the demo nodes are only
+added when they are missing.
 """
 
 import argparse
+import os
 import sys
 
 from cms.migrations import upgrade
 from cms.scripts import open_site
-from cms.site import add_demo_tree, ensure_root
+from cms.security.passwords import password_problem
+from cms.site import ADMIN_LOGIN, add_demo_tree, ensure_admin, ensure_root
 
 
 def parse_args(argv):
@@ -26,6 +31,10 @@ def parse_args(argv):
 
 def main(argv=sys.argv):
     args = parse_args(argv)
+    password = os.environ.get("CMS_ADMIN_PASSWORD") or None
+    if password is not None and password_problem(password):
+        print(f"CMS_ADMIN_PASSWORD: {password_problem(password)}", file=sys.stderr)
+        return 2
     with open_site(args.config_uri) as env:
         engine = env["registry"]["dbengine"]
         print(f"Migrating {engine.url.render_as_string(hide_password=True)} …")
@@ -33,8 +42,16 @@ def main(argv=sys.argv):
         request = env["request"]
         with request.tm:
             root = ensure_root(request.dbsession)
+            created = ensure_admin(request.dbsession, password)
             added = add_demo_tree(request.dbsession, root) if args.demo else 0
         print(f"Database ready; demo nodes added: {added}.")
+        if created is None:
+            print(f"The user {ADMIN_LOGIN!r} exists already; its password is unchanged.")
+        elif password is None:
+            print(f"Created the user {ADMIN_LOGIN!r} with the password: {created}")
+            print("It is shown this once: note it, or change it after logging in.")
+        else:
+            print(f"Created the user {ADMIN_LOGIN!r} with the password CMS_ADMIN_PASSWORD.")
     return 0
 
 

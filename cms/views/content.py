@@ -5,7 +5,9 @@ from pyramid.view import view_config
 
 from cms.listing import children_batch, parse_batch_params
 from cms.models import Node
-from cms.serializers import breadcrumbs, serialize_node
+from cms.security.permissions import Permission
+from cms.security.trimming import viewable_children
+from cms.serializers import breadcrumbs, serialize_node, summary
 from cms.traversal import wants_api
 
 
@@ -14,18 +16,21 @@ from cms.traversal import wants_api
     request_method=("GET", "HEAD"),
     accept="text/html",
     renderer="cms:templates/content/view.jinja2",
+    permission=Permission.VIEW,
 )
 @view_config(
     context=Node,
     request_method=("GET", "HEAD"),
     accept="application/json",
     renderer="json",
+    permission=Permission.VIEW,
 )
 # A client whose Accept header names neither still gets the page.
 @view_config(
     context=Node,
     request_method=("GET", "HEAD"),
     renderer="cms:templates/content/view.jinja2",
+    permission=Permission.VIEW,
 )
 def node_view(node, request):
     if not request.path_info.endswith("/") and not wants_api(request):
@@ -35,7 +40,9 @@ def node_view(node, request):
             location += "?" + request.query_string
         raise HTTPMovedPermanently(location=location)
     size, after, before = parse_batch_params(request)
-    batch = children_batch(request.dbsession, node, size, after, before)
+    batch = children_batch(
+        request.dbsession, node, size, after, before, viewable_children(request, node)
+    )
     return serialize_node(request, node, batch)
 
 
@@ -45,12 +52,56 @@ def node_view(node, request):
     request_method=("GET", "HEAD"),
     accept="application/json",
     renderer="json",
+    permission=Permission.VIEW,
 )
 @view_config(
     context=Node,
     name="breadcrumbs",
     request_method=("GET", "HEAD"),
-    renderer="cms:templates/content/breadcrumbs.jinja2",
+    renderer="cms:templates/content/links.jinja2",
+    permission=Permission.VIEW,
 )
 def breadcrumbs_view(node, request):
     return {"items": breadcrumbs(request, node)}
+
+
+@view_config(
+    context=Node,
+    name="navigation",
+    request_method=("GET", "HEAD"),
+    accept="application/json",
+    renderer="json",
+    permission=Permission.VIEW,
+)
+@view_config(
+    context=Node,
+    name="navigation",
+    request_method=("GET", "HEAD"),
+    renderer="cms:templates/content/links.jinja2",
+    permission=Permission.VIEW,
+)
+def navigation_view(node, request):
+    """The site's sections: the root's children the caller may view.
+
+    The one in the context's lineage is marked ``current``.
+    """
+    root = node.lineage()[-1]
+    batch = children_batch(
+        request.dbsession,
+        root,
+        request.registry.settings["cms.batch_size_max"],
+        where=viewable_children(request, root),
+    )
+    current = {item.path for item in node.lineage()}
+    items = []
+    for row in batch.items:
+        item = summary(request, row)
+        items.append(
+            {
+                "@id": item["@id"],
+                "@type": item["@type"],
+                "title": item["title"],
+                "current": row.path in current,
+            }
+        )
+    return {"items": items}

@@ -12,18 +12,22 @@ from pyramid.httpexceptions import (
     HTTPClientError,
     HTTPInternalServerError,
     HTTPNotFound,
+    HTTPSeeOther,
     HTTPServerError,
+    HTTPUnauthorized,
 )
 from pyramid.renderers import render_to_response
-from pyramid.view import exception_view_config
+from pyramid.view import exception_view_config, forbidden_view_config
 
 from cms.traversal import wants_api
+from cms.urls import node_url
 
 log = logging.getLogger(__name__)
 
 #: Friendly titles for the statuses a reader may meet.
 TITLES = {
     400: "Bad request",
+    401: "Log in required",
     403: "Forbidden",
     404: "Page not found",
     405: "Method not allowed",
@@ -89,7 +93,22 @@ def not_found(exc, request):
 @exception_view_config(HTTPClientError)
 @exception_view_config(HTTPServerError)
 def http_error(exc, request):
-    return error_response(request, exc)
+    return error_response(request, exc, errors=getattr(exc, "errors", None))
+
+
+@forbidden_view_config()
+def forbidden(exc, request):
+    """No permission: 401 or the login page for anonymous callers, else 403."""
+    if request.identity is not None:
+        return error_response(request, exc, "You may not do this here.")
+    if wants_json(request):
+        return error_response(
+            request,
+            HTTPUnauthorized(headers={"WWW-Authenticate": 'Bearer realm="cms"'}),
+            "Log in first: send Authorization: Bearer <token>.",
+        )
+    login = node_url(request, "/", "@@login", {"came_from": request.url})
+    return HTTPSeeOther(location=login)
 
 
 @exception_view_config(URLDecodeError)

@@ -2,6 +2,7 @@
 
 import logging
 
+from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -9,12 +10,12 @@ from sqlalchemy.exc import SQLAlchemyError
 log = logging.getLogger(__name__)
 
 
-@view_config(route_name="healthz", renderer="json")
+@view_config(route_name="healthz", renderer="json", permission=NO_PERMISSION_REQUIRED)
 def healthz(request):
     return {"status": "ok"}
 
 
-@view_config(route_name="readyz", renderer="json")
+@view_config(route_name="readyz", renderer="json", permission=NO_PERMISSION_REQUIRED)
 def readyz(request):
     try:
         with request.registry["dbengine"].connect() as connection:

@@ -33,6 +33,8 @@ def ini_file(tmp_path, scratch_url):
     path.write_text(
         "[app:main]\nuse = egg:cms\nsqlalchemy.url = "
         + scratch_url.replace("%", "%%")
+        + "\ncms.secret = "
+        + "s" * 40
         + "\n"
     )
     return str(path)

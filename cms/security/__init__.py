@@ -1,0 +1,48 @@
+"""Security: identity, permissions, CSRF and login throttling.
+
+See :mod:`cms.security.policy` for how a request is authenticated and
+authorized, and :mod:`cms.workflow` for who may do what in each state.
+"""
+
+# This package's modules import the models, and the models import
+# cms.security.permissions: so nothing is imported here at module level.
+
+
+def refuse_bad_credentials(event):
+    """Answer 401 at once to a request with an invalid bearer token.
+
+    Such a client must learn that its token no longer works, even on a page
+    that anonymous visitors may read.
+    """
+    from pyramid.httpexceptions import HTTPUnauthorized
+
+    from cms.security.policy import BAD_CREDENTIALS
+
+    request = event.request
+    if "HTTP_AUTHORIZATION" in request.environ:
+        request.identity  # noqa: B018  (looks the credentials up)
+        if BAD_CREDENTIALS in request.environ:
+            raise HTTPUnauthorized(
+                request.environ[BAD_CREDENTIALS],
+                headers={"WWW-Authenticate": 'Bearer realm="cms", error="invalid_token"'},
+            )
+
+
+def includeme(config):
+    from pyramid.events import NewRequest
+
+    from cms.security.csrf import SessionRowCSRFStoragePolicy, needs_csrf_check
+    from cms.security.permissions import Permission
+    from cms.security.policy import SecurityPolicy
+
+    config.set_security_policy(SecurityPolicy())
+    # A view that forgets to name a permission is not public.
+    config.set_default_permission(Permission.VIEW)
+    config.set_csrf_storage_policy(SessionRowCSRFStoragePolicy())
+    config.set_default_csrf_options(
+        require_csrf=True,
+        token="csrf_token",
+        header="X-CSRF-Token",
+        callback=needs_csrf_check,
+    )
+    config.add_subscriber(refuse_bad_credentials, NewRequest)

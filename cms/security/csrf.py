@@ -1,0 +1,38 @@
+"""CSRF protection for requests authenticated by the session cookie.
+
+The token lives in the session's row, so it dies with the session. Bearer
+requests and anonymous ones carry no ambient credentials and are exempt;
+every unsafe request authenticated by the cookie must send the token, in the
+form field ``csrf_token`` or the header ``X-CSRF-Token``.
+"""
+
+from pyramid.interfaces import ICSRFStoragePolicy
+from pyramid.util import strings_differ
+from zope.interface import implementer
+
+
+def _session(request):
+    identity = request.identity
+    return identity.session if identity is not None else None
+
+
+@implementer(ICSRFStoragePolicy)
+class SessionRowCSRFStoragePolicy:
+    def new_csrf_token(self, request):
+        return self.get_csrf_token(request)
+
+    def get_csrf_token(self, request):
+        session = _session(request)
+        return session.csrf_token if session is not None else ""
+
+    def check_csrf_token(self, request, supplied_token):
+        expected = self.get_csrf_token(request)
+        return bool(expected) and not strings_differ(
+            expected.encode(), (supplied_token or "").encode()
+        )
+
+
+def needs_csrf_check(request):
+    """Only requests authenticated by the cookie need the token."""
+    identity = request.identity
+    return identity is not None and identity.via == "cookie"

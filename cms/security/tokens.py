@@ -1,0 +1,83 @@
+"""API tokens for integrators: ``Authorization: Bearer <token>``.
+
+A token is 32 random bytes, shown once when it is made; only its SHA-256 is
+stored. ``last_used`` is written at most once a minute, so reading with a
+token does not turn every GET into a write.
+"""
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import or_, select
+
+from cms.models import ApiToken, User
+from cms.models.meta import utcnow
+from cms.security.identity import token_digest
+
+#: Tokens carry a prefix so that a leaked one is easy to recognise.
+PREFIX = "cms_"
+#: How stale ``last_used`` may get before it is written again.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+#: The longest a token may live (one year).
+MAX_LIFETIME = 365 * 24 * 3600
+
+
+def token_options(data, default_title=""):
+    """Return ``(title, expires_in)`` from a request body, or raise 400."""
+    from cms.validation import Invalid
+
+    title, expires_in = data.get("title", default_title), data.get("expires_in")
+    errors = []
+    if not isinstance(title, str) or len(title) > 200:
+        errors.append({"field": "title", "message": "At most 200 characters."})
+    if expires_in is not None and (
+        type(expires_in) is not int or not 60 <= expires_in <= MAX_LIFETIME
+    ):
+        errors.append({"field": "expires_in", "message": "Seconds, from 60 to one year."})
+    if errors:
+        raise Invalid(errors)
+    return title, expires_in
+
+
+def create_token(dbsession, user, title="", expires_in=None):
+    """Make a token for *user*; return ``(row, secret)``: the secret is not stored."""
+    secret = PREFIX + secrets.token_urlsafe(32)
+    expires = utcnow() + timedelta(seconds=expires_in) if expires_in else None
+    token = ApiToken(
+        user_id=user.id, token_hash=token_digest(secret), title=title, expires=expires
+    )
+    dbsession.add(token)
+    dbsession.flush()
+    return token, secret
+
+
+def load_token(dbsession, secret):
+    """Return the live token for *secret* of an active user, or ``None``."""
+    now = utcnow()
+    token = dbsession.scalars(
+        select(ApiToken)
+        .join(ApiToken.user)
+        .where(
+            ApiToken.token_hash == token_digest(secret),
+            or_(ApiToken.expires.is_(None), ApiToken.expires > now),
+            User.active.is_(True),
+        )
+    ).one_or_none()
+    if token is not None and (
+        token.last_used is None or now - token.last_used > LAST_USED_RESOLUTION
+    ):
+        token.last_used = now
+    return token
+
+
+def serialize_token(token):
+    """Return what the API shows of a token: never its secret or hash."""
+    return {
+        "id": token.id,
+        "title": token.title,
+        "created": token.created,
+        "expires": token.expires,
+        "last_used": token.last_used,
+    }

@@ -1,0 +1,153 @@
+"""Logging in and out: a form for browsers, tokens for integrators.
+
+A failed login says the same thing, takes the same time and is counted the
+same way whether or not the account exists (:mod:`cms.security.throttle`).
+"""
+
+from pyramid.httpexceptions import (
+    HTTPNoContent,
+    HTTPSeeOther,
+    HTTPTooManyRequests,
+    HTTPUnauthorized,
+)
+from pyramid.renderers import render_to_response
+from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
+from pyramid.view import view_config
+from sqlalchemy import delete, select
+
+from cms.models import ApiToken, Node, User
+from cms.security.passwords import verify_password
+from cms.security.throttle import forget_failures, record_failure, retry_after
+from cms.security.tokens import create_token, token_options
+from cms.urls import safe_came_from
+from cms.validation import Invalid, check_fields, read_json
+from cms.views.errors import error_response, wants_json
+
+LOGIN_FAILED = "Wrong login or password."
+
+
+def is_json_request(request):
+    return request.content_type == "application/json"
+
+
+@view_config(
+    context=Node,
+    name="login",
+    site_root=True,
+    request_method=("GET", "HEAD"),
+    renderer="cms:templates/auth/login.jinja2",
+    permission=NO_PERMISSION_REQUIRED,
+)
+def login_form(root, request):
+    return {
+        "title": "Log in",
+        "came_from": safe_came_from(request, request.params.get("came_from")),
+        "login": "",
+        "message": None,
+    }
+
+
+@view_config(
+    context=Node,
+    name="login",
+    site_root=True,
+    request_method="POST",
+    permission=NO_PERMISSION_REQUIRED,
+)
+def login(root, request):
+    if is_json_request(request):
+        data = read_json(request)
+        check_fields(data, {"login", "password", "title", "expires_in"}, ("login", "password"))
+        credentials = (data["login"], data["password"])
+        if not all(isinstance(value, str) for value in credentials):
+            raise Invalid([{"field": "login", "message": "Login and password are strings."}])
+        title, expires_in = token_options(data, default_title="Login")
+    else:
+        credentials = (request.POST.get("login", ""), request.POST.get("password", ""))
+    login_name, password = credentials
+    login_name = login_name.strip().lower()[:200]
+    address = request.client_addr or ""
+
+    wait = retry_after(request, login_name, address)
+    if wait:
+        raise HTTPTooManyRequests(
+            "Too many failed logins: try again later.",
+            headers={"Retry-After": str(wait)},
+        )
+    user = request.dbsession.scalars(
+        select(User).where(User.login == login_name)
+    ).one_or_none()
+    valid = verify_password(user.password_hash if user else None, password[:1024])
+    if not valid or not user.active:
+        record_failure(request, login_name, address)
+        return login_failed(request, login_name)
+
+    forget_failures(request, login_name)
+    if is_json_request(request):
+        token, secret = create_token(request.dbsession, user, title, expires_in)
+        request.response.status = 201
+        return render_to_response(
+            "json",
+            {"token": secret, "id": token.id, "expires": token.expires},
+            request=request,
+            response=request.response,
+        )
+    headers = remember(request, user.id, user=user)
+    came_from = safe_came_from(request, request.POST.get("came_from"))
+    return HTTPSeeOther(location=came_from, headers=headers)
+
+
+def login_failed(request, login_name):
+    """The one answer to every failed login; the failure count is kept."""
+    if wants_json(request) or is_json_request(request):
+        response = error_response(
+            request,
+            HTTPUnauthorized(headers={"WWW-Authenticate": 'Bearer realm="cms"'}),
+            LOGIN_FAILED,
+        )
+    else:
+        response = render_to_response(
+            "cms:templates/auth/login.jinja2",
+            {
+                "title": "Log in",
+                "came_from": safe_came_from(request, request.POST.get("came_from")),
+                "login": login_name,
+                "message": LOGIN_FAILED,
+            },
+            request=request,
+        )
+        response.status = 401
+    # pyramid_tm would roll back a 4xx answer: keep the failure count.
+    response.headers["X-TM"] = "commit"
+    return response
+
+
+@view_config(
+    context=Node,
+    name="logout",
+    site_root=True,
+    request_method=("GET", "HEAD"),
+    renderer="cms:templates/auth/logout.jinja2",
+    permission=NO_PERMISSION_REQUIRED,
+)
+def logout_form(root, request):
+    return {"title": "Log out"}
+
+
+@view_config(
+    context=Node,
+    name="logout",
+    site_root=True,
+    request_method="POST",
+    permission=NO_PERMISSION_REQUIRED,
+)
+def logout(root, request):
+    identity = request.identity
+    if identity is not None and identity.via == "token":
+        # An integrator logging out gives up the token it used.
+        request.dbsession.execute(delete(ApiToken).where(ApiToken.id == identity.token.id))
+        return HTTPNoContent()
+    headers = forget(request)
+    if wants_json(request):
+        return HTTPNoContent(headers=headers)
+    return HTTPSeeOther(location=safe_came_from(request, "/"), headers=headers)

@@ -1,0 +1,84 @@
+"""``@@workflow`` (state and transitions) and ``@@sharing`` (local roles), as JSON."""
+
+from pyramid.httpexceptions import HTTPForbidden
+from pyramid.view import view_config
+
+from cms.models import Node
+from cms.security.permissions import Permission
+from cms.security.sharing import get_sharing, set_sharing
+from cms.validation import Invalid, check_fields, read_json
+from cms.workflow import STATES, TRANSITIONS, transitions_from
+
+
+def workflow_info(request, node):
+    return {
+        "state": node.state,
+        "title": STATES[node.state]["title"],
+        "transitions": [
+            {"id": transition.id, "title": transition.title}
+            for transition in transitions_from(node.state)
+            if request.has_permission(transition.permission, node)
+        ],
+    }
+
+
+@view_config(
+    context=Node,
+    name="workflow",
+    request_method=("GET", "HEAD"),
+    accept="application/json",
+    renderer="json",
+    permission=Permission.VIEW,
+)
+def workflow_view(node, request):
+    return workflow_info(request, node)
+
+
+@view_config(
+    context=Node,
+    name="workflow",
+    request_method="POST",
+    accept="application/json",
+    renderer="json",
+    permission=Permission.VIEW,
+)
+def fire_transition(node, request):
+    data = read_json(request)
+    check_fields(data, {"transition", "comment"}, ("transition",))
+    transition = TRANSITIONS.get(data["transition"]) if isinstance(
+        data["transition"], str
+    ) else None
+    if transition is None or node.state not in transition.sources:
+        allowed = ", ".join(t.id for t in transitions_from(node.state))
+        raise Invalid(
+            [{"field": "transition", "message": f"From {node.state}: {allowed}."}]
+        )
+    if not request.has_permission(transition.permission, node):
+        raise HTTPForbidden()
+    node.state = transition.target
+    request.dbsession.flush()
+    return workflow_info(request, node)
+
+
+@view_config(
+    context=Node,
+    name="sharing",
+    request_method=("GET", "HEAD"),
+    accept="application/json",
+    renderer="json",
+    permission=Permission.SHARE,
+)
+def sharing_view(node, request):
+    return get_sharing(request, node)
+
+
+@view_config(
+    context=Node,
+    name="sharing",
+    request_method="POST",
+    accept="application/json",
+    renderer="json",
+    permission=Permission.SHARE,
+)
+def change_sharing(node, request):
+    return set_sharing(request, node, read_json(request))

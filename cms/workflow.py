@@ -1,0 +1,122 @@
+"""The workflow, as data: states, transitions, and who may do what in each state.
+
+A node's ACL is derived from its state (:func:`acl_for`). Roles are the
+principals ``role:<name>``, computed per node from local roles
+(:mod:`cms.security.roles`). Everyone may view a published node only when
+every ancestor is published too; the caller decides that from the lineage.
+"""
+
+from dataclasses import dataclass
+
+from pyramid.authorization import (
+    ALL_PERMISSIONS,
+    DENY_ALL,
+    Allow,
+    Authenticated,
+    Everyone,
+)
+
+from cms.security.permissions import Permission as P
+
+#: The principal of members of the ``admins`` group.
+ADMIN_PRINCIPAL = "system:admins"
+
+PRIVATE, PENDING, PUBLISHED = "private", "pending", "published"
+INITIAL_STATE = PRIVATE
+
+_VIEWERS = ("reader", "contributor", "editor", "manager", "owner")
+_ADDERS = ("contributor", "editor", "manager")
+_EDITORS = ("editor", "manager")
+_SUBMITTERS = ("owner", "editor", "manager")
+
+#: For each state, which roles hold which permission.
+STATES = {
+    PRIVATE: {
+        "title": "Private",
+        P.VIEW: _VIEWERS,
+        P.ADD: _ADDERS,
+        P.EDIT: (*_EDITORS, "owner"),
+        P.DELETE: (*_EDITORS, "owner"),
+        P.SUBMIT: _SUBMITTERS,
+        P.PUBLISH: _EDITORS,
+        P.SHARE: ("manager",),
+    },
+    PENDING: {
+        "title": "Pending review",
+        P.VIEW: _VIEWERS,
+        P.ADD: _ADDERS,
+        P.EDIT: _EDITORS,
+        P.DELETE: _EDITORS,
+        P.SUBMIT: _SUBMITTERS,
+        P.PUBLISH: _EDITORS,
+        P.SHARE: ("manager",),
+    },
+    PUBLISHED: {
+        "title": "Published",
+        P.VIEW: _VIEWERS,
+        P.ADD: _ADDERS,
+        P.EDIT: _EDITORS,
+        P.DELETE: _EDITORS,
+        P.SUBMIT: _SUBMITTERS,
+        P.PUBLISH: _EDITORS,
+        P.SHARE: ("manager",),
+    },
+}
+
+#: Roles that grant ``view`` in every state (listings use it in SQL).
+VIEW_ROLES = frozenset(_VIEWERS) - {"owner"}
+
+
+@dataclass(frozen=True)
+class Transition:
+    id: str
+    title: str
+    sources: tuple
+    target: str
+    permission: P
+
+
+TRANSITIONS = {
+    transition.id: transition
+    for transition in (
+        Transition("submit", "Submit for review", (PRIVATE,), PENDING, P.SUBMIT),
+        Transition("publish", "Publish", (PRIVATE, PENDING), PUBLISHED, P.PUBLISH),
+        Transition("retract", "Retract", (PUBLISHED, PENDING), PRIVATE, P.SUBMIT),
+        Transition("reject", "Reject", (PENDING,), PRIVATE, P.PUBLISH),
+    )
+}
+
+
+def acl_for(state, public):
+    """Return the ACL of a node in *state*; *public*: every ancestor published.
+
+    Members of ``admins`` may do anything anywhere. The ACL ends by denying
+    everything else, so that a parent's ACL never speaks for its child.
+    """
+    acl = [
+        (Allow, ADMIN_PRINCIPAL, ALL_PERMISSIONS),
+        (Allow, Authenticated, P.AUTHENTICATED),
+    ]
+    if state == PUBLISHED and public:
+        acl.append((Allow, Everyone, P.VIEW))
+    for permission, roles in STATES[state].items():
+        if permission == "title":
+            continue
+        acl.extend((Allow, f"role:{role}", permission) for role in roles)
+    acl.append(DENY_ALL)
+    return acl
+
+
+def transitions_from(state):
+    """Return the transitions that leave *state*, in a stable order."""
+    return [t for t in TRANSITIONS.values() if state in t.sources]
+
+
+def is_public(node):
+    """Return whether *node* and every ancestor are published."""
+    current = node
+    while current is not None:
+        if current.state != PUBLISHED:
+            return False
+        current = current.__parent__
+    return True
