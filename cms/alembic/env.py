@@ -8,6 +8,7 @@ from alembic import context
 from pyramid.paster import get_appsettings, setup_logging
 
 from cms.db import get_engine
+from cms.migrations import migration_connection
 from cms.models.meta import Base
 from cms.settings import load_settings
 
@@ -35,9 +36,8 @@ def main():
     setup_logging(config.config_file_name)
     settings = load_settings(get_appsettings(config.config_file_name))
     engine = get_engine(settings)
-    with engine.connect() as connection:
+    with migration_connection(engine) as connection:
         run_migrations(connection)
-        connection.commit()
     engine.dispose()
 
 

@@ -1,0 +1,204 @@
+"""The permission matrix: every caller, every node, every door.
+
+Generated from :mod:`tests.functional.security.site`: for anonymous, a
+reader, a contributor, an editor and a manager of a subtree, an owner (with a
+group role elsewhere) and an admin; for nodes in each state, below published
+and private ancestors, with inherited and blocked roles. Each case checks the
+status, what the response lists, and that no marker of a node the caller may
+not view appears anywhere in it.
+"""
+
+import pytest
+
+from tests.functional.security.site import (
+    CALLERS,
+    ORACLE,
+    SPECS,
+    TRANSITIONS,
+    TREE,
+    children_paths,
+    lineage_paths,
+    marker,
+)
+
+PATHS = [spec.path for spec in TREE]
+
+
+def denied_status(caller, json):
+    if caller is not None:
+        return 403
+    return 401 if json else 303
+
+
+def assert_no_leak(response, caller):
+    for hidden in ORACLE.hidden_markers(caller):
+        assert hidden not in response.text, f"{hidden} leaked to {caller}"
+
+
+def expected(caller, path, permission, json=True):
+    return 200 if ORACLE.may(caller, path, permission) else denied_status(caller, json)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_node_json(testapp, site, caller):
+    headers = site.json_headers[caller]
+    for path in PATHS:
+        status = expected(caller, path, "view")
+        response = testapp.get(path, headers=headers, status=status)
+        assert_no_leak(response, caller)
+        if status != 200:
+            if caller is None:
+                assert response.headers["WWW-Authenticate"].startswith("Bearer")
+            continue
+        data = response.json
+        assert data["title"] == f"Title {marker(path)}"
+        visible = ORACLE.visible_children(caller, path)
+        assert [item["@id"] for item in data["items"]] == [
+            "http://example.com" + child for child in visible
+        ]
+        assert data["items_total"] == len(visible)
+        parent = data["parent"]
+        if path != "/":
+            parent_path = lineage_paths(path)[1]
+            assert ("title" in parent) == ORACLE.may(caller, parent_path, "view")
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_node_api_prefix(testapp, site, caller):
+    headers = dict(site.json_headers[caller], Accept="text/html")
+    for path in PATHS:
+        response = testapp.get("/++api++" + path, headers=headers, status=expected(caller, path, "view"))
+        assert response.content_type == "application/json"
+        assert_no_leak(response, caller)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_node_html(site, caller):
+    browser = site.browsers[caller]
+    for path in PATHS:
+        status = expected(caller, path, "view", json=False)
+        response = browser.get(path, status=status)
+        assert_no_leak(response, caller)
+        if status == 303:
+            assert "/@@login?came_from=" in response.location
+        elif status == 200:
+            links = {a["href"] for a in response.html.select(".items a")}
+            assert links == {
+                "http://example.com" + child
+                for child in ORACLE.visible_children(caller, path)
+            }
+            assert bool(response.html.select("meta[name=csrf-token]")) == (caller is not None)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_breadcrumbs(testapp, site, caller):
+    for path in PATHS:
+        status = expected(caller, path, "view")
+        response = testapp.get(
+            path + "@@breadcrumbs", headers=site.json_headers[caller], status=status
+        )
+        assert_no_leak(response, caller)
+        if status == 200:
+            shown = [item["@id"] for item in response.json["items"]]
+            assert shown == [
+                "http://example.com" + p
+                for p in reversed(lineage_paths(path))
+                if ORACLE.may(caller, p, "view")
+            ]
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_navigation(testapp, site, caller):
+    for path in PATHS:
+        status = expected(caller, path, "view")
+        response = testapp.get(
+            path + "@@navigation", headers=site.json_headers[caller], status=status
+        )
+        assert_no_leak(response, caller)
+        if status == 200:
+            shown = [item["@id"] for item in response.json["items"]]
+            assert shown == [
+                "http://example.com" + p for p in ORACLE.visible_children(caller, "/")
+            ]
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_workflow_state(testapp, site, caller):
+    for path in PATHS:
+        status = expected(caller, path, "view")
+        response = testapp.get(
+            path + "@@workflow", headers=site.json_headers[caller], status=status
+        )
+        assert_no_leak(response, caller)
+        if status == 200:
+            state = SPECS[path].state
+            offered = [t["id"] for t in response.json["transitions"]]
+            assert offered == [
+                name
+                for name, (sources, _target, permission) in TRANSITIONS.items()
+                if state in sources and ORACLE.may(caller, path, permission)
+            ]
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_sharing_read(testapp, site, caller):
+    for path in PATHS:
+        status = expected(caller, path, "share")
+        response = testapp.get(
+            path + "@@sharing", headers=site.json_headers[caller], status=status
+        )
+        assert_no_leak(response, caller)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_transitions(testapp, dbsession, site, rollback, caller):
+    for path in PATHS:
+        state = SPECS[path].state
+        for name, (sources, target, permission) in TRANSITIONS.items():
+            if state not in sources:
+                continue
+            allowed = ORACLE.may(caller, path, "view") and ORACLE.may(
+                caller, path, permission
+            )
+            with rollback():
+                response = testapp.post_json(
+                    path + "@@workflow",
+                    {"transition": name},
+                    headers=site.json_headers[caller],
+                    status=200 if allowed else denied_status(caller, True),
+                )
+                assert_no_leak(response, caller)
+                node = site.nodes[path]
+                dbsession.refresh(node)
+                assert node.state == (target if allowed else state), (caller, path, name)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_sharing_write(testapp, dbsession, site, rollback, caller):
+    admin = site.json_headers["admin"]
+    for path in PATHS:
+        current = testapp.get(path + "@@sharing", headers=admin).json
+        body = {"inherit": current["inherit"], "entries": current["entries"]}
+        allowed = ORACLE.may(caller, path, "share")
+        with rollback():
+            response = testapp.post_json(
+                path + "@@sharing",
+                {**body, "entries": []} if allowed and caller == "admin" else body,
+                headers=site.json_headers[caller],
+                status=200 if allowed else denied_status(caller, True),
+            )
+            assert_no_leak(response, caller)
+            node = site.nodes[path]
+            dbsession.refresh(node)
+            expected_grants = 0 if allowed and caller == "admin" else len(SPECS[path].grants)
+            assert len(node.local_roles) == expected_grants
+
+
+def test_matrix_covers_every_kind_of_node():
+    states = {spec.state for spec in TREE}
+    assert states == {"private", "pending", "published"}
+    assert any(not spec.inherit for spec in TREE)
+    assert any(
+        spec.state == "published" and not ORACLE.public(spec.path) for spec in TREE
+    )
+    assert all(children_paths(p) is not None for p in SPECS)
