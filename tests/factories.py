@@ -83,3 +83,26 @@ def log_in(testapp, login, password=PASSWORD):
     testapp.post("/@@login", {"login": login, "password": password}, status=303)
     page = testapp.get("/@@logout")
     return page.html.select_one('meta[name="csrf-token"]')["content"]
+
+
+def browser(app, dbsession, user):
+    """Return a WebTest app with a browser session of *user* (no login form).
+
+    The session is made the way a login makes it; logging in through the
+    form (slow on purpose: argon2) is tested on its own.
+    """
+    import webtest
+    from pyramid.testing import DummyRequest
+
+    from cms.security.sessions import start_session
+
+    request = DummyRequest()
+    request.registry = app.registry
+    request.dbsession = dbsession
+    headers = start_session(request, user)
+    dbsession.flush()
+    client = webtest.TestApp(app, extra_environ={"HTTP_HOST": "example.com"})
+    cookie = dict(headers)["Set-Cookie"].split(";", 1)[0]
+    name, value = cookie.split("=", 1)
+    client.set_cookie(name, value)
+    return client

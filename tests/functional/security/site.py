@@ -15,7 +15,7 @@ import webtest
 
 from cms.models import Document, Folder
 from cms.site import ensure_root
-from tests.factories import bearer, grant, log_in, make_user
+from tests.factories import bearer, browser, grant, make_user
 
 USERS = ("reader", "contributor", "editor", "manager", "owner", "admin")
 #: Who asks: nobody (anonymous) or one of :data:`USERS`.
@@ -176,8 +176,6 @@ def build_site(app, dbsession):
     browsers = {None: webtest.TestApp(app, extra_environ={"HTTP_HOST": "example.com"})}
     for login, user in users.items():
         json_headers[login] = bearer(dbsession, user)
-        browser = webtest.TestApp(app, extra_environ={"HTTP_HOST": "example.com"})
-        log_in(browser, login)
-        browsers[login] = browser
+        browsers[login] = browser(app, dbsession, user)
     dbsession.flush()
     return Site(nodes, users, json_headers, browsers)
