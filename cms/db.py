@@ -57,9 +57,20 @@ def get_session_factory(engine):
 
 
 def get_tm_session(session_factory, transaction_manager, request=None):
-    """Return a session joined to *transaction_manager* by zope.sqlalchemy."""
+    """Return a session joined to *transaction_manager* by zope.sqlalchemy.
+
+    The session counts as changed from the start: zope.sqlalchemy would
+    otherwise roll back a transaction whose only writes were statements run
+    with ``session.execute`` (moving a subtree, counting failed logins), as
+    it cannot see them. Committing a read-only transaction costs the same as
+    rolling it back.
+    """
     dbsession = session_factory(info={"request": request})
-    zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
+    zope.sqlalchemy.register(
+        dbsession,
+        transaction_manager=transaction_manager,
+        initial_state=zope.sqlalchemy.datamanager.STATUS_CHANGED,
+    )
     return dbsession
 
 

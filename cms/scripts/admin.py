@@ -30,8 +30,18 @@ def main(argv=sys.argv):
     args = parse_args(argv)
     with open_site(args.config_uri) as env:
         request = env["request"]
-        with request.tm:
-            return COMMANDS[args.command].run(request, args)
+        # A command that fails (non-zero) leaves the database as it was.
+        request.tm.begin()
+        try:
+            code = COMMANDS[args.command].run(request, args)
+        except BaseException:
+            request.tm.abort()
+            raise
+        if code == 0:
+            request.tm.commit()
+        else:
+            request.tm.abort()
+        return code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -38,6 +38,5 @@ def run(request, args):
             print(f"Deleted {args.name}.")
         return 0
     except PrincipalError as error:
-        request.tm.doom()
         print(f"Refused: {error}", file=sys.stderr)
         return 1

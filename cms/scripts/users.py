@@ -96,6 +96,5 @@ def run(request, args):
         print(f"Done: {args.action} {args.login}.")
         return 0
     except PrincipalError as error:
-        request.tm.doom()
         print(f"Refused: {error}", file=sys.stderr)
         return 1

@@ -99,7 +99,7 @@ def login(root, request):
 
 def login_failed(request, login_name):
     """The one answer to every failed login; the failure count is kept."""
-    if wants_json(request) or is_json_request(request):
+    if wants_json(request):
         response = error_response(
             request,
             HTTPUnauthorized(headers={"WWW-Authenticate": 'Bearer realm="cms"'}),

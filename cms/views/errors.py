@@ -6,7 +6,7 @@ JSON errors have the contract's shape: ``{"error": {"type": "NotFound",
 
 import logging
 
-from pyramid.exceptions import URLDecodeError
+from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken, URLDecodeError
 from pyramid.httpexceptions import (
     HTTPBadRequest,
     HTTPClientError,
@@ -43,8 +43,12 @@ TITLES = {
 
 
 def wants_json(request):
-    """Return whether the client asked for JSON rather than a page."""
-    if wants_api(request):
+    """Return whether the client wants JSON rather than a page.
+
+    It does when it came through ``/++api++``, sent a JSON body, or prefers
+    ``application/json`` in its Accept header.
+    """
+    if wants_api(request) or request.content_type == "application/json":
         return True
     offers = request.accept.acceptable_offers(["text/html", "application/json"])
     return bool(offers) and offers[0][0] == "application/json"
@@ -109,6 +113,16 @@ def forbidden(exc, request):
         )
     login = node_url(request, "/", "@@login", {"came_from": request.url})
     return HTTPSeeOther(location=login)
+
+
+@exception_view_config(BadCSRFToken)
+@exception_view_config(BadCSRFOrigin)
+def bad_csrf(exc, request):
+    return error_response(
+        request,
+        exc,
+        "This request lacks a valid security token: reload the page and try again.",
+    )
 
 
 @exception_view_config(URLDecodeError)
