@@ -17,6 +17,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+#: Statuses of anonymous answers that shared caches may keep (revalidated).
+CACHEABLE = frozenset({200, 203, 204, 300, 301, 304, 404, 410})
+
+
 def has_credentials(request):
     """Whether the request carried a session cookie or a token (no lookup)."""
     return COOKIE_NAME in request.cookies or "Authorization" in request.headers
@@ -37,7 +41,11 @@ def set_headers(event):
     headers.pop("X-TM", None)
     if has_credentials(request):
         response.cache_control = "private, no-cache"
-    elif request.method in ("GET", "HEAD") and "Cache-Control" not in headers:
+    elif (
+        request.method in ("GET", "HEAD")
+        and response.status_int in CACHEABLE
+        and "Cache-Control" not in headers
+    ):
         response.cache_control = "public, max-age=0, must-revalidate"
 
 

@@ -90,7 +90,11 @@ def parse_batch_params(request):
     raw = params.get("b_size")
     if raw is None:
         size = settings["cms.batch_size"]
-    elif raw.isascii() and raw.isdigit() and 1 <= int(raw) <= settings["cms.batch_size_max"]:
+    elif (
+        raw.isascii()
+        and raw.isdigit()
+        and 1 <= int(raw) <= settings["cms.batch_size_max"]
+    ):
         size = int(raw)
     else:
         raise HTTPBadRequest(
@@ -101,7 +105,9 @@ def parse_batch_params(request):
         raise HTTPBadRequest("Give b_after or b_before, not both.")
     for cursor in (after, before):
         if cursor is not None and not CURSOR_PATTERN.fullmatch(cursor):
-            raise HTTPBadRequest("The batch cursor is not valid: follow batching links.")
+            raise HTTPBadRequest(
+                "The batch cursor is not valid: follow batching links."
+            )
     return size, after, before
 
 

@@ -36,9 +36,13 @@ def migration_connection(engine):
             with connection.begin():
                 yield connection
                 if sqlite:
-                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    broken = connection.exec_driver_sql(
+                        "PRAGMA foreign_key_check"
+                    ).all()
                     if broken:
-                        raise RuntimeError(f"migration broke foreign keys: {broken[:5]}")
+                        raise RuntimeError(
+                            f"migration broke foreign keys: {broken[:5]}"
+                        )
         finally:
             if sqlite:
                 connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")

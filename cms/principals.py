@@ -14,7 +14,7 @@ from cms.urls import node_url
 
 LOGIN_PATTERN = re.compile(r"[a-z0-9._-]{1,64}")
 GROUP_PATTERN = LOGIN_PATTERN
-EMAIL_PATTERN = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}")
+EMAIL_PATTERN = re.compile(r"[^@\s\x00]{1,64}@[^@\s\x00]{1,189}")
 
 
 class PrincipalError(ValueError):
@@ -30,10 +30,16 @@ class PrincipalConflict(PrincipalError):
 
 
 def find_user(dbsession, login):
+    """Return the user called *login*, or ``None`` (no query for a bad login)."""
+    if not isinstance(login, str) or not LOGIN_PATTERN.fullmatch(login):
+        return None
     return dbsession.scalars(select(User).where(User.login == login)).one_or_none()
 
 
 def find_group(dbsession, name):
+    """Return the group called *name*, or ``None`` (no query for a bad name)."""
+    if not isinstance(name, str) or not GROUP_PATTERN.fullmatch(name):
+        return None
     return dbsession.scalars(select(Group).where(Group.name == name)).one_or_none()
 
 
@@ -61,7 +67,9 @@ def _resolve_groups(dbsession, names, errors):
     groups = list(dbsession.scalars(select(Group).where(Group.name.in_(set(names)))))
     missing = sorted(set(names) - {group.name for group in groups})
     if missing:
-        errors.append({"field": "groups", "message": f"No such group: {', '.join(missing)}."})
+        errors.append(
+            {"field": "groups", "message": f"No such group: {', '.join(missing)}."}
+        )
     return groups
 
 
@@ -96,7 +104,9 @@ def update_user(dbsession, user, data):
     """Change *user* from *data*; a new password ends all their sessions."""
     errors = []
     _check_profile(data, errors)
-    groups = _resolve_groups(dbsession, data["groups"], errors) if "groups" in data else None
+    groups = (
+        _resolve_groups(dbsession, data["groups"], errors) if "groups" in data else None
+    )
     if groups is not None and user.is_admin and ADMINS not in {g.name for g in groups}:
         _refuse_last_admin(dbsession, user, errors, "groups")
     if data.get("active") is False and user.is_admin:

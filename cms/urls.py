@@ -26,7 +26,6 @@ def node_url(request, path, view=None, query=None):
     return url
 
 
-
 def safe_came_from(request, target):
     """Return *target* if it points inside this site, else the site's root.
 

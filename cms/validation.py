@@ -30,7 +30,9 @@ class Invalid(HTTPBadRequest):
 def read_json(request):
     """Return the request's JSON object, or raise the right 4xx."""
     if request.content_type != "application/json":
-        raise HTTPUnsupportedMediaType("Send JSON, with Content-Type: application/json.")
+        raise HTTPUnsupportedMediaType(
+            "Send JSON, with Content-Type: application/json."
+        )
     if (request.content_length or 0) > MAX_JSON_BYTES:
         raise HTTPRequestEntityTooLarge("The JSON body is larger than 1 MB.")
     body = request.body_file.read(MAX_JSON_BYTES + 1)
@@ -42,7 +44,20 @@ def read_json(request):
         raise HTTPBadRequest("The body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise HTTPBadRequest("The body must be a JSON object.")
+    if _has_nul(data):
+        # No database stores it faithfully (PostgreSQL refuses it outright).
+        raise HTTPBadRequest("Text may not contain NUL characters.")
     return data
+
+
+def _has_nul(value):
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def check_fields(data, allowed, required=()):
@@ -52,7 +67,9 @@ def check_fields(data, allowed, required=()):
         for field in sorted(set(data) - set(allowed))
     ]
     errors += [
-        {"field": field, "message": "Required."} for field in required if field not in data
+        {"field": field, "message": "Required."}
+        for field in required
+        if field not in data
     ]
     if errors:
         raise Invalid(errors)

@@ -4,6 +4,14 @@ from sqlalchemy.orm import configure_mappers
 
 from cms.models.content import CONTENT_TYPES, Document, Folder
 from cms.models.meta import Base
+from cms.models.node import (
+    InvalidMove,
+    InvalidName,
+    NameTaken,
+    Node,
+    NotAContainer,
+    TreeError,
+)
 from cms.models.principals import (
     ADMINS,
     ApiToken,
@@ -13,14 +21,6 @@ from cms.models.principals import (
     User,
 )
 from cms.models.sharing import ROLES, LocalRole
-from cms.models.node import (
-    InvalidMove,
-    InvalidName,
-    NameTaken,
-    Node,
-    NotAContainer,
-    TreeError,
-)
 
 configure_mappers()
 
@@ -29,18 +29,18 @@ __all__ = [
     "CONTENT_TYPES",
     "ROLES",
     "ApiToken",
-    "Group",
-    "LocalRole",
-    "LoginSession",
-    "LoginThrottle",
-    "User",
     "Base",
     "Document",
     "Folder",
+    "Group",
     "InvalidMove",
     "InvalidName",
+    "LocalRole",
+    "LoginSession",
+    "LoginThrottle",
     "NameTaken",
     "Node",
     "NotAContainer",
     "TreeError",
+    "User",
 ]

@@ -119,7 +119,9 @@ class Node(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(20), default="private")
     created = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-    modified = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+    modified = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False
+    )
     #: Bumped on every UPDATE of the row; lost-update detection and ETags.
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     #: The user who created the node; holds the ``owner`` role on it alone.
@@ -267,7 +269,8 @@ class Node(Base):
         names = set(
             session.scalars(
                 select(Node.name).where(
-                    Node.parent_id == self.id, Node.name.startswith(base, autoescape=True)
+                    Node.parent_id == self.id,
+                    Node.name.startswith(base, autoescape=True),
                 )
             )
         )

@@ -7,7 +7,6 @@ dispatches.
 import argparse
 import sys
 
-
 from cms.scripts import check, groups, open_site, tokens, users
 
 COMMANDS = {"check": check, "groups": groups, "tokens": tokens, "users": users}

@@ -46,12 +46,17 @@ def main(argv=sys.argv):
             added = add_demo_tree(request.dbsession, root) if args.demo else 0
         print(f"Database ready; demo nodes added: {added}.")
         if created is None:
-            print(f"The user {ADMIN_LOGIN!r} exists already; its password is unchanged.")
+            print(
+                f"The user {ADMIN_LOGIN!r} exists already; its password is unchanged."
+            )
         elif password is None:
             print(f"Created the user {ADMIN_LOGIN!r} with the password: {created}")
             print("It is shown this once: note it, or change it after logging in.")
         else:
-            print(f"Created the user {ADMIN_LOGIN!r} with the password CMS_ADMIN_PASSWORD.")
+            print(
+                f"Created the user {ADMIN_LOGIN!r} "
+                "with the password in CMS_ADMIN_PASSWORD."
+            )
     return 0
 
 

@@ -49,6 +49,9 @@ def run(request, args):
         select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
     )
     for token in tokens:
-        print(f"{token.id}\t{token.title}\tcreated {token.created:%Y-%m-%d %H:%M}"
-              f"\texpires {token.expires or 'never'}\tlast used {token.last_used or 'never'}")
+        expires, used = token.expires or "never", token.last_used or "never"
+        print(
+            f"{token.id}\t{token.title}\tcreated {token.created:%Y-%m-%d %H:%M}"
+            f"\texpires {expires}\tlast used {used}"
+        )
     return 0

@@ -36,7 +36,9 @@ def add_arguments(parser):
     change.add_argument("--fullname")
     change.add_argument("--group", action="append", help="the full list; repeat")
     change.add_argument("--active", choices=("yes", "no"))
-    passwd = actions.add_parser("passwd", help="set a user's password; ends their sessions")
+    passwd = actions.add_parser(
+        "passwd", help="set a user's password; ends their sessions"
+    )
     passwd.add_argument("login")
     passwd.add_argument("--password-stdin", action="store_true")
     delete = actions.add_parser("delete", help="delete a user")

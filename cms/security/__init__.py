@@ -24,7 +24,9 @@ def refuse_bad_credentials(event):
         if BAD_CREDENTIALS in request.environ:
             raise HTTPUnauthorized(
                 request.environ[BAD_CREDENTIALS],
-                headers={"WWW-Authenticate": 'Bearer realm="cms", error="invalid_token"'},
+                headers={
+                    "WWW-Authenticate": 'Bearer realm="cms", error="invalid_token"'
+                },
             )
 
 
@@ -41,7 +43,7 @@ def includeme(config):
     config.set_csrf_storage_policy(SessionRowCSRFStoragePolicy())
     config.set_default_csrf_options(
         require_csrf=True,
-        token="csrf_token",
+        token="csrf_token",  # noqa: S106 (the form field's name, not a secret)
         header="X-CSRF-Token",
         callback=needs_csrf_check,
     )

@@ -17,7 +17,12 @@ from zope.interface import implementer
 from cms.models import Node
 from cms.security.identity import Identity
 from cms.security.roles import roles_on
-from cms.security.sessions import cookie_secret, end_session, load_session, start_session
+from cms.security.sessions import (
+    cookie_secret,
+    end_session,
+    load_session,
+    start_session,
+)
 from cms.security.tokens import load_token
 
 #: Set in the environ when the request carried credentials that are not valid.
@@ -42,7 +47,9 @@ def load_identity(request):
     if present:
         row = load_token(request.dbsession, token) if token else None
         if row is None:
-            request.environ[BAD_CREDENTIALS] = "The token is missing, invalid or revoked."
+            request.environ[BAD_CREDENTIALS] = (
+                "The token is missing, invalid or revoked."
+            )
             return None
         return Identity(user=row.user, via="token", token=row)
     secret = cookie_secret(request)

@@ -26,7 +26,7 @@ def _entries(grants):
 
 
 def _role_order(role):
-    return (ROLES + (OWNER,)).index(role)
+    return (*ROLES, OWNER).index(role)
 
 
 def get_sharing(request, node):
@@ -68,7 +68,9 @@ def _parse_entries(dbsession, entries):
             "user",
             "group",
         ):
-            errors.append({"field": field, "message": "principal: user:<login> or group:<name>."})
+            errors.append(
+                {"field": field, "message": "principal: user:<login> or group:<name>."}
+            )
             continue
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             errors.append({"field": field, "message": "roles: a list of role names."})
@@ -84,12 +86,18 @@ def _parse_entries(dbsession, entries):
         column = User.login if kind == "user" else Group.name
         row = dbsession.scalars(select(model).where(column == name)).one_or_none()
         if row is None:
-            errors.append({"field": field, "message": f"No such principal: {principal}."})
+            errors.append(
+                {"field": field, "message": f"No such principal: {principal}."}
+            )
             continue
         # "owner" comes from who created the node; it cannot be granted.
         for role in set(roles) - {OWNER}:
             wanted.append(
-                (row.id if kind == "user" else None, row.id if kind == "group" else None, role)
+                (
+                    row.id if kind == "user" else None,
+                    row.id if kind == "group" else None,
+                    role,
+                )
             )
     if errors:
         raise Invalid(errors)
@@ -115,7 +123,12 @@ def set_sharing(request, node, data):
     request.dbsession.flush()
     if not request.has_permission(Permission.SHARE, node):
         raise Invalid(
-            [{"field": "entries", "message": "You would lose your own right to share this."}],
+            [
+                {
+                    "field": "entries",
+                    "message": "You would lose your own right to share this.",
+                }
+            ],
             "This change would lock you out.",
         )
     return get_sharing(request, node)

@@ -58,7 +58,9 @@ def record_failure(request, login, address):
     dbsession = request.dbsession
     window = timedelta(seconds=request.registry.settings["cms.login_window"])
     now = utcnow()
-    dialect = postgresql if dbsession.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = (
+        postgresql if dbsession.get_bind().dialect.name == "postgresql" else sqlite
+    )
     table = LoginThrottle.__table__
     expired = table.c.window_start <= now - window
     for key in _keys(login, address):

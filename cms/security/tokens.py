@@ -35,7 +35,9 @@ def token_options(data, default_title=""):
     if expires_in is not None and (
         type(expires_in) is not int or not 60 <= expires_in <= MAX_LIFETIME
     ):
-        errors.append({"field": "expires_in", "message": "Seconds, from 60 to one year."})
+        errors.append(
+            {"field": "expires_in", "message": "Seconds, from 60 to one year."}
+        )
     if errors:
         raise Invalid(errors)
     return title, expires_in

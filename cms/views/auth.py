@@ -9,13 +9,15 @@ from pyramid.httpexceptions import (
     HTTPSeeOther,
     HTTPTooManyRequests,
     HTTPUnauthorized,
+    HTTPUnsupportedMediaType,
 )
 from pyramid.renderers import render_to_response
 from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
 from pyramid.view import view_config
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
-from cms.models import ApiToken, Node, User
+from cms.models import ApiToken, Node
+from cms.principals import find_user
 from cms.security.passwords import verify_password
 from cms.security.throttle import forget_failures, record_failure, retry_after
 from cms.security.tokens import create_token, token_options
@@ -24,6 +26,7 @@ from cms.validation import Invalid, check_fields, read_json
 from cms.views.errors import error_response, wants_json
 
 LOGIN_FAILED = "Wrong login or password."
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def is_json_request(request):
@@ -57,15 +60,22 @@ def login_form(root, request):
 def login(root, request):
     if is_json_request(request):
         data = read_json(request)
-        check_fields(data, {"login", "password", "title", "expires_in"}, ("login", "password"))
+        check_fields(
+            data, {"login", "password", "title", "expires_in"}, ("login", "password")
+        )
         credentials = (data["login"], data["password"])
         if not all(isinstance(value, str) for value in credentials):
-            raise Invalid([{"field": "login", "message": "Login and password are strings."}])
+            raise Invalid(
+                [{"field": "login", "message": "Login and password are strings."}]
+            )
         title, expires_in = token_options(data, default_title="Login")
-    else:
+    elif request.content_type in FORM_TYPES:
         credentials = (request.POST.get("login", ""), request.POST.get("password", ""))
+    else:
+        raise HTTPUnsupportedMediaType("Send a login form or JSON.")
     login_name, password = credentials
-    login_name = login_name.strip().lower()[:200]
+    # A NUL cannot name an account (and no database would store it).
+    login_name = login_name.strip().lower()[:200].replace("\x00", "\ufffd")
     address = request.client_addr or ""
 
     wait = retry_after(request, login_name, address)
@@ -74,9 +84,7 @@ def login(root, request):
             "Too many failed logins: try again later.",
             headers={"Retry-After": str(wait)},
         )
-    user = request.dbsession.scalars(
-        select(User).where(User.login == login_name)
-    ).one_or_none()
+    user = find_user(request.dbsession, login_name)
     valid = verify_password(user.password_hash if user else None, password[:1024])
     if not valid or not user.active:
         record_failure(request, login_name, address)
@@ -145,7 +153,9 @@ def logout(root, request):
     identity = request.identity
     if identity is not None and identity.via == "token":
         # An integrator logging out gives up the token it used.
-        request.dbsession.execute(delete(ApiToken).where(ApiToken.id == identity.token.id))
+        request.dbsession.execute(
+            delete(ApiToken).where(ApiToken.id == identity.token.id)
+        )
         return HTTPNoContent()
     headers = forget(request)
     if wants_json(request):

@@ -55,9 +55,14 @@ def wants_json(request):
 
 
 def error_type(exc):
-    """Return the error's ``type``: the exception's name without ``HTTP``."""
-    name = type(exc).__name__
-    return name.removeprefix("HTTP")
+    """Return the error's ``type``: Pyramid's name for it (``NotFound``).
+
+    Our own subclasses (a 400 with field errors) take their Pyramid base's.
+    """
+    for cls in type(exc).__mro__:
+        if cls.__module__ in ("pyramid.httpexceptions", "pyramid.exceptions"):
+            return cls.__name__.removeprefix("HTTP")
+    return type(exc).__name__
 
 
 def error_response(request, exc, message=None, errors=None):
@@ -133,7 +138,9 @@ def undecodable_url(exc, request):
 @exception_view_config(Exception)
 def unexpected_error(exc, request):
     # A 500 is always a bug: log it with its traceback, show no details.
-    log.error("unexpected error on %s %s", request.method, request.path_qs, exc_info=exc)
+    log.error(
+        "unexpected error on %s %s", request.method, request.path_qs, exc_info=exc
+    )
     return error_response(
         request, HTTPInternalServerError(), "Something went wrong on our side."
     )

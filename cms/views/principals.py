@@ -7,7 +7,6 @@ get 401 and learn nothing.
 
 from pyramid.httpexceptions import (
     HTTPConflict,
-    HTTPCreated,
     HTTPForbidden,
     HTTPNoContent,
     HTTPNotFound,
@@ -55,14 +54,20 @@ class Users:
         self.dbsession = request.dbsession
 
     @view_config(
-        name="users", subpath=0, request_method="GET", permission=Permission.MANAGE_PRINCIPALS
+        name="users",
+        subpath=0,
+        request_method="GET",
+        permission=Permission.MANAGE_PRINCIPALS,
     )
     def list(self):
         users = self.dbsession.scalars(select(User).order_by(User.login))
         return {"items": [serialize_user(self.request, user) for user in users]}
 
     @view_config(
-        name="users", subpath=0, request_method="POST", permission=Permission.MANAGE_PRINCIPALS
+        name="users",
+        subpath=0,
+        request_method="POST",
+        permission=Permission.MANAGE_PRINCIPALS,
     )
     def create(self):
         data = read_json(self.request)
@@ -85,18 +90,26 @@ class Users:
         return user
 
     @view_config(
-        name="users", subpath=1, request_method="GET", permission=Permission.AUTHENTICATED
+        name="users",
+        subpath=1,
+        request_method="GET",
+        permission=Permission.AUTHENTICATED,
     )
     def get(self):
         return serialize_user(self.request, self._target())
 
     @view_config(
-        name="users", subpath=1, request_method="PATCH", permission=Permission.AUTHENTICATED
+        name="users",
+        subpath=1,
+        request_method="PATCH",
+        permission=Permission.AUTHENTICATED,
     )
     def patch(self):
         user = self._target()
         data = read_json(self.request)
-        allowed = USER_FIELDS - {"login"} if self.request.identity.is_admin else SELF_FIELDS
+        allowed = (
+            USER_FIELDS - {"login"} if self.request.identity.is_admin else SELF_FIELDS
+        )
         check_fields(data, allowed)
         _apply(update_user, self.dbsession, user, data)
         return serialize_user(self.request, user)
@@ -155,7 +168,9 @@ class Groups:
         group = self._target()
         data = read_json(self.request)
         check_fields(data, {"title"})
-        return serialize_group(self.request, _apply(update_group, self.dbsession, group, data))
+        return serialize_group(
+            self.request, _apply(update_group, self.dbsession, group, data)
+        )
 
     @view_config(request_method="DELETE", subpath=1)
     def delete(self):
@@ -182,7 +197,9 @@ class Tokens:
     @view_config(request_method="GET", subpath=0)
     def list(self):
         tokens = self.dbsession.scalars(
-            select(ApiToken).where(ApiToken.user_id == self.user.id).order_by(ApiToken.id)
+            select(ApiToken)
+            .where(ApiToken.user_id == self.user.id)
+            .order_by(ApiToken.id)
         )
         return {"items": [serialize_token(token) for token in tokens]}
 

@@ -45,9 +45,11 @@ def workflow_view(node, request):
 def fire_transition(node, request):
     data = read_json(request)
     check_fields(data, {"transition", "comment"}, ("transition",))
-    transition = TRANSITIONS.get(data["transition"]) if isinstance(
-        data["transition"], str
-    ) else None
+    transition = (
+        TRANSITIONS.get(data["transition"])
+        if isinstance(data["transition"], str)
+        else None
+    )
     if transition is None or node.state not in transition.sources:
         allowed = ", ".join(t.id for t in transitions_from(node.state))
         raise Invalid(

@@ -89,5 +89,7 @@ def test_bad_input_changes_nothing(testapp, dbsession, site, count_queries):
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
 def test_writing_methods_are_not_allowed_yet(testapp, site, method):
-    response = testapp.request("/about/", method=method, headers=JSON, expect_errors=True)
+    response = testapp.request(
+        "/about/", method=method, headers=JSON, expect_errors=True
+    )
     assert 400 <= response.status_int < 500

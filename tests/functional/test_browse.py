@@ -9,7 +9,11 @@ from tests.factories import DEEP_CHAIN, add_chain, add_document, add_folder
 def site(dbsession, root):
     about = add_folder(root, "about", "About us", description="Who we are")
     add_document(
-        about, "team", "Our team", description="The people", body="<p>Alice &amp; Bob</p>"
+        about,
+        "team",
+        "Our team",
+        description="The people",
+        body="<p>Alice &amp; Bob</p>",
     )
     add_document(about, "history", "Our history")
     add_chain(root, DEEP_CHAIN)

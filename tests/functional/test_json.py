@@ -52,7 +52,14 @@ def test_folder_lists_summaries_of_its_children(testapp, site):
     assert data["items_total"] == 2
     team = data["items"][0]
     assert set(team) == {
-        "@id", "@type", "id", "uid", "title", "description", "state", "modified"
+        "@id",
+        "@type",
+        "id",
+        "uid",
+        "title",
+        "description",
+        "state",
+        "modified",
     }
     assert [item["id"] for item in data["items"]] == ["team", "history"]
     assert team["@id"] == "http://example.com/about/team/"
@@ -151,7 +158,9 @@ class TestBatching:
         # The batch starts where the last one ended, found in the index.
         assert any("(nodes.position, nodes.id) >" in sql for sql in statements)
 
-    def test_the_order_editors_set_is_the_order_listed(self, testapp, dbsession, folder):
+    def test_the_order_editors_set_is_the_order_listed(
+        self, testapp, dbsession, folder
+    ):
         folder["p59"].set_position(0)
         dbsession.flush()
         data = testapp.get("/many/?b_size=2", headers=JSON).json

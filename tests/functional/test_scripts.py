@@ -44,7 +44,11 @@ def count_nodes(url):
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            return connection.execute(text("SELECT path FROM nodes ORDER BY path")).scalars().all()
+            return (
+                connection.execute(text("SELECT path FROM nodes ORDER BY path"))
+                .scalars()
+                .all()
+            )
     finally:
         engine.dispose()
 
@@ -80,7 +84,9 @@ def test_check_reports_a_broken_path(ini_file, scratch_url, capsys):
     initialize_db.main(["initialize_cms_db", ini_file, "--demo"])
     engine = create_engine(scratch_url)
     with engine.begin() as connection:
-        connection.execute(text("UPDATE nodes SET path = '/wrong/' WHERE path = '/news/'"))
+        connection.execute(
+            text("UPDATE nodes SET path = '/wrong/' WHERE path = '/news/'")
+        )
     engine.dispose()
     assert admin.main(["cms-admin", ini_file, "check"]) == 1
     captured = capsys.readouterr()

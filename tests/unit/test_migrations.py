@@ -34,8 +34,7 @@ def test_upgrading_a_populated_database_loses_nothing(database_url, tmp_path):
         schema = None
     else:
         schema = f"old_{uuid.uuid4().hex[:10]}"
-        with get_engine({"sqlalchemy.url": database_url}).begin() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        run_on_server(database_url, f'CREATE SCHEMA "{schema}"')
         scratch = url.update_query_dict({"options": f"-csearch_path={schema}"})
         engine = get_engine(
             {"sqlalchemy.url": scratch.render_as_string(hide_password=False)}
@@ -54,8 +53,14 @@ def test_upgrading_a_populated_database_loses_nothing(database_url, tmp_path):
                         " VALUES (:id, :uid, :parent, :name, :path, 0, 'Document', 'T',"
                         " '', 'published', :now, :now, 1)"
                     ),
-                    {"id": number, "uid": uuid.uuid4().hex, "parent": parent,
-                     "name": name, "path": path, "now": now},
+                    {
+                        "id": number,
+                        "uid": uuid.uuid4().hex,
+                        "parent": parent,
+                        "name": name,
+                        "path": path,
+                        "now": now,
+                    },
                 )
                 connection.execute(
                     text("INSERT INTO documents (id, body) VALUES (:id, 'x')"),
@@ -64,9 +69,21 @@ def test_upgrading_a_populated_database_loses_nothing(database_url, tmp_path):
         upgrade(engine)
         with engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM nodes")).scalar() == 3
-            assert connection.execute(text("SELECT count(*) FROM documents")).scalar() == 3
+            assert (
+                connection.execute(text("SELECT count(*) FROM documents")).scalar() == 3
+            )
     finally:
         engine.dispose()
         if schema:
-            with get_engine({"sqlalchemy.url": database_url}).begin() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            run_on_server(database_url, f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def run_on_server(url, statement):
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()

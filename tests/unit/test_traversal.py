@@ -53,7 +53,7 @@ def where(result):
     ],
 )
 def test_resolves_like_pyramid(dbsession, tree, url, expected):
-    request, result = traverse(dbsession, url)
+    _request, result = traverse(dbsession, url)
     assert where(result) == expected
     assert result["root"].path == "/"
 
@@ -61,7 +61,7 @@ def test_resolves_like_pyramid(dbsession, tree, url, expected):
 def test_any_depth_costs_one_query(dbsession, tree, count_queries):
     url = "/" + "/".join(DEEP_CHAIN) + "/"
     with count_queries() as statements:
-        request, result = traverse(dbsession, url)
+        _request, result = traverse(dbsession, url)
         lineage = result["context"].lineage()
     assert result["context"].path == url
     assert len(lineage) == 12
@@ -70,7 +70,7 @@ def test_any_depth_costs_one_query(dbsession, tree, count_queries):
 
 def test_the_lineage_is_linked_without_more_queries(dbsession, tree, count_queries):
     with count_queries() as statements:
-        request, result = traverse(dbsession, "/about/team/")
+        _request, result = traverse(dbsession, "/about/team/")
         team = result["context"]
         assert team.__parent__.__parent__ is result["root"]
     assert len(statements) == 1
@@ -93,7 +93,7 @@ def test_a_very_long_url_is_refused(dbsession, tree):
 def test_many_levels_are_not_all_looked_up(dbsession, tree, count_queries):
     url = "/" + "/".join(["x"] * 500) + "/"
     with count_queries() as statements:
-        request, result = traverse(dbsession, url)
+        _request, result = traverse(dbsession, url)
     assert result["view_name"] == "x"
     assert len(statements) == 1
 

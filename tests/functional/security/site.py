@@ -56,7 +56,13 @@ TREE = [
     Spec("/shared/sub/", Folder, "private"),
     Spec("/shared/sub/leaf/", Document, "private", owner="owner"),
     Spec("/shared/sub/draft/", Document, "pending"),
-    Spec("/shared/blocked/", Folder, "private", inherit=False, grants={"user:owner": "reader"}),
+    Spec(
+        "/shared/blocked/",
+        Folder,
+        "private",
+        inherit=False,
+        grants={"user:owner": "reader"},
+    ),
     Spec("/shared/blocked/bleaf/", Document, "published"),
 ]
 SPECS = {spec.path: spec for spec in TREE}
@@ -88,8 +94,13 @@ VIEWERS = {"reader", "contributor", "editor", "manager", "owner"}
 TABLE = {
     "view": {state: VIEWERS for state in ("private", "pending", "published")},
     "share": {state: {"manager"} for state in ("private", "pending", "published")},
-    "submit": {state: {"owner", "editor", "manager"} for state in ("private", "pending", "published")},
-    "publish": {state: {"editor", "manager"} for state in ("private", "pending", "published")},
+    "submit": {
+        state: {"owner", "editor", "manager"}
+        for state in ("private", "pending", "published")
+    },
+    "publish": {
+        state: {"editor", "manager"} for state in ("private", "pending", "published")
+    },
 }
 TRANSITIONS = {
     "submit": ({"private"}, "pending", "submit"),
@@ -125,7 +136,9 @@ class Oracle:
         return bool(self.roles(user, path) & TABLE[permission][SPECS[path].state])
 
     def visible_children(self, user, path):
-        return [child for child in children_paths(path) if self.may(user, child, "view")]
+        return [
+            child for child in children_paths(path) if self.may(user, child, "view")
+        ]
 
     def hidden_markers(self, user):
         return [marker(p) for p in SPECS if not self.may(user, p, "view")]
@@ -146,7 +159,9 @@ class Site:
 
 def build_site(app, dbsession):
     users = {
-        login: make_user(dbsession, login, groups=GROUPS.get(login, ()), fullname=login.title())
+        login: make_user(
+            dbsession, login, groups=GROUPS.get(login, ()), fullname=login.title()
+        )
         for login in USERS
     }
     groups = {g.name: g for user in users.values() for g in user.groups}

@@ -62,7 +62,9 @@ class TestLoginForm:
         settings = app.registry.settings
         settings["cms.secure_cookies"] = True
         try:
-            response = testapp.post("/@@login", {"login": "alice", "password": PASSWORD})
+            response = testapp.post(
+                "/@@login", {"login": "alice", "password": PASSWORD}
+            )
         finally:
             settings["cms.secure_cookies"] = False
         assert "secure" in response.headers["Set-Cookie"].lower()
@@ -78,7 +80,9 @@ class TestLoginForm:
         response = testapp.post(
             "/@@login", {"login": login, "password": "wrong password"}, status=401
         )
-        assert response.html.select_one("[role=alert]").text == "Wrong login or password."
+        assert (
+            response.html.select_one("[role=alert]").text == "Wrong login or password."
+        )
         assert response.html.select_one("input[name=login]")["value"] == login
         assert COOKIE_NAME not in response.headers.get("Set-Cookie", "")
         assert "X-TM" not in response.headers
@@ -86,7 +90,9 @@ class TestLoginForm:
     def test_inactive_user_cannot_log_in(self, testapp, dbsession, alice):
         alice.active = False
         dbsession.flush()
-        response = testapp.post("/@@login", {"login": "alice", "password": PASSWORD}, status=401)
+        response = testapp.post(
+            "/@@login", {"login": "alice", "password": PASSWORD}, status=401
+        )
         assert "Wrong login or password." in response.text
 
     def test_anonymous_pages_set_no_cookie(self, testapp, alice):
@@ -142,7 +148,9 @@ class TestSessions:
     def test_expired_session_is_anonymous(self, app, dbsession, alice):
         client = new_client(app)
         log_in(client, "alice")
-        dbsession.execute(update(LoginSession).values(expires=utcnow() - timedelta(seconds=1)))
+        dbsession.execute(
+            update(LoginSession).values(expires=utcnow() - timedelta(seconds=1))
+        )
         dbsession.flush()
         client.get("/work/", status=303)
 
@@ -167,11 +175,17 @@ class TestCSRF:
         client = new_client(app)
         log_in(client, "alice")
         response = client.post_json(
-            "/work/draft/@@workflow", {"transition": "publish"}, headers=JSON, status=400
+            "/work/draft/@@workflow",
+            {"transition": "publish"},
+            headers=JSON,
+            status=400,
         )
         assert response.json["error"]["type"] == "BadCSRFToken"
         assert "reload" in response.json["error"]["message"]
-        assert client.get("/work/draft/@@workflow", headers=JSON).json["state"] == "private"
+        assert (
+            client.get("/work/draft/@@workflow", headers=JSON).json["state"]
+            == "private"
+        )
 
     def test_wrong_token_is_refused(self, app, alice):
         client = new_client(app)
@@ -244,7 +258,9 @@ class TestRedirects:
             ("http://example.com/work/", "http://example.com/work/"),
         ],
     )
-    def test_came_from_inside_the_site_is_followed(self, testapp, alice, came_from, location):
+    def test_came_from_inside_the_site_is_followed(
+        self, testapp, alice, came_from, location
+    ):
         response = testapp.post(
             "/@@login",
             {"login": "alice", "password": PASSWORD, "came_from": came_from},
@@ -288,7 +304,9 @@ class TestThrottling:
 
     def test_json_login_is_throttled_too(self, testapp, alice):
         for _ in range(5):
-            testapp.post_json("/@@login", {"login": "alice", "password": "x"}, status=401)
+            testapp.post_json(
+                "/@@login", {"login": "alice", "password": "x"}, status=401
+            )
         response = testapp.post_json(
             "/@@login", {"login": "alice", "password": PASSWORD}, status=429
         )
@@ -367,8 +385,16 @@ class TestBadInput:
             (b'{"login": "alice"}', "application/json", 400),
             (b'{"login": 1, "password": 2}', "application/json", 400),
             (b'{"login": "a", "password": "b", "owner": "x"}', "application/json", 400),
-            (b'{"login": "a", "password": "b", "expires_in": -5}', "application/json", 400),
-            (b'{"login": "a", "password": "b", "expires_in": "soon"}', "application/json", 400),
+            (
+                b'{"login": "a", "password": "b", "expires_in": -5}',
+                "application/json",
+                400,
+            ),
+            (
+                b'{"login": "a", "password": "b", "expires_in": "soon"}',
+                "application/json",
+                400,
+            ),
         ],
     )
     def test_bad_json_logins(self, testapp, alice, body, content_type, status):
@@ -379,19 +405,33 @@ class TestBadInput:
 
     @pytest.mark.parametrize(
         "authorization",
-        ["Bearer", "Bearer ", "Basic YWxpY2U6eA==", "Bearer a b", "Bearer " + "x" * 5000,
-         "Bearer cms_\u00e9", "Digest x", ", , ,"],
+        [
+            "Bearer",
+            "Bearer ",
+            "Basic YWxpY2U6eA==",
+            "Bearer a b",
+            "Bearer " + "x" * 5000,
+            "Bearer cms_\u00e9",
+            "Digest x",
+            ", , ,",
+        ],
     )
     def test_garbage_authorization_is_401(self, testapp, alice, authorization):
         response = testapp.get(
-            "/", headers={"Authorization": authorization.encode("utf-8").decode("latin-1"),
-                          **JSON}, status=401
+            "/",
+            headers={
+                "Authorization": authorization.encode("utf-8").decode("latin-1"),
+                **JSON,
+            },
+            status=401,
         )
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
     def test_huge_password_is_refused_quickly(self, testapp, alice):
         started = time.perf_counter()
-        testapp.post("/@@login", {"login": "alice", "password": "x" * 100_000}, status=401)
+        testapp.post(
+            "/@@login", {"login": "alice", "password": "x" * 100_000}, status=401
+        )
         assert time.perf_counter() - started < 5
 
 
@@ -408,9 +448,12 @@ class TestHeaders:
             assert "public" in cache and "must-revalidate" in cache
 
     def test_authenticated_responses_are_private(self, app, testapp, dbsession, alice):
-        assert "private" in testapp.get("/", headers=bearer(dbsession, alice)).headers[
-            "Cache-Control"
-        ]
+        assert (
+            "private"
+            in testapp.get("/", headers=bearer(dbsession, alice)).headers[
+                "Cache-Control"
+            ]
+        )
         client = new_client(app)
         log_in(client, "alice")
         assert "private" in client.get("/").headers["Cache-Control"]
@@ -428,7 +471,9 @@ def test_only_a_few_views_are_public(app):
         if view["derived_callable"] is None:
             continue
         permission = item["related"] and [
-            related["value"] for related in item["related"] if related.category_name == "permissions"
+            related["value"]
+            for related in item["related"]
+            if related.category_name == "permissions"
         ]
         if permission == [NO_PERMISSION_REQUIRED]:
             public.add(view["name"] or view["route_name"])

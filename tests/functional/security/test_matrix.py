@@ -67,7 +67,9 @@ def test_node_json(testapp, site, caller):
 def test_node_api_prefix(testapp, site, caller):
     headers = dict(site.json_headers[caller], Accept="text/html")
     for path in PATHS:
-        response = testapp.get("/++api++" + path, headers=headers, status=expected(caller, path, "view"))
+        response = testapp.get(
+            "/++api++" + path, headers=headers, status=expected(caller, path, "view")
+        )
         assert response.content_type == "application/json"
         assert_no_leak(response, caller)
 
@@ -87,7 +89,9 @@ def test_node_html(site, caller):
                 "http://example.com" + child
                 for child in ORACLE.visible_children(caller, path)
             }
-            assert bool(response.html.select("meta[name=csrf-token]")) == (caller is not None)
+            assert bool(response.html.select("meta[name=csrf-token]")) == (
+                caller is not None
+            )
 
 
 @pytest.mark.parametrize("caller", CALLERS)
@@ -170,7 +174,11 @@ def test_transitions(testapp, dbsession, site, rollback, caller):
                 assert_no_leak(response, caller)
                 node = site.nodes[path]
                 dbsession.refresh(node)
-                assert node.state == (target if allowed else state), (caller, path, name)
+                assert node.state == (target if allowed else state), (
+                    caller,
+                    path,
+                    name,
+                )
 
 
 @pytest.mark.parametrize("caller", CALLERS)
@@ -190,7 +198,9 @@ def test_sharing_write(testapp, dbsession, site, rollback, caller):
             assert_no_leak(response, caller)
             node = site.nodes[path]
             dbsession.refresh(node)
-            expected_grants = 0 if allowed and caller == "admin" else len(SPECS[path].grants)
+            expected_grants = (
+                0 if allowed and caller == "admin" else len(SPECS[path].grants)
+            )
             assert len(node.local_roles) == expected_grants
 
 

@@ -37,7 +37,9 @@ def section(dbsession, root, people):
 
 
 class TestSharingView:
-    def test_shows_own_owner_and_inherited_roles(self, testapp, dbsession, section, people):
+    def test_shows_own_owner_and_inherited_roles(
+        self, testapp, dbsession, section, people
+    ):
         grant(section.__parent__, people["olaf"], "reader")
         dbsession.flush()
         data = testapp.get(
@@ -46,21 +48,38 @@ class TestSharingView:
         assert data["inherit"] is True
         assert data["entries"] == [{"principal": "user:rita", "roles": ["editor"]}]
         assert data["inherited"] == [
-            {"principal": "group:staff", "roles": ["reader"], "from": "http://example.com/section/"},
-            {"principal": "user:mia", "roles": ["manager"], "from": "http://example.com/section/"},
-            {"principal": "user:olaf", "roles": ["reader"], "from": "http://example.com/"},
+            {
+                "principal": "group:staff",
+                "roles": ["reader"],
+                "from": "http://example.com/section/",
+            },
+            {
+                "principal": "user:mia",
+                "roles": ["manager"],
+                "from": "http://example.com/section/",
+            },
+            {
+                "principal": "user:olaf",
+                "roles": ["reader"],
+                "from": "http://example.com/",
+            },
         ]
-        owner = testapp.get("/section/@@sharing", headers=bearer(dbsession, people["mia"])).json
+        owner = testapp.get(
+            "/section/@@sharing", headers=bearer(dbsession, people["mia"])
+        ).json
         assert {"principal": "user:olaf", "roles": ["owner"]} in owner["entries"]
 
     def test_replaces_the_local_roles(self, testapp, dbsession, section, people):
         headers = bearer(dbsession, people["mia"])
         data = testapp.post_json(
             "/section/page/@@sharing",
-            {"inherit": True, "entries": [
-                {"principal": "user:olaf", "roles": ["reader", "contributor"]},
-                {"principal": "group:staff", "roles": ["editor"]},
-            ]},
+            {
+                "inherit": True,
+                "entries": [
+                    {"principal": "user:olaf", "roles": ["reader", "contributor"]},
+                    {"principal": "group:staff", "roles": ["editor"]},
+                ],
+            },
             headers=headers,
         ).json
         assert data["entries"] == [
@@ -80,7 +99,10 @@ class TestSharingView:
         testapp.get("/section/inner/", headers=rita, status=200)
         testapp.post_json(
             "/section/inner/@@sharing",
-            {"inherit": False, "entries": [{"principal": "user:mia", "roles": ["manager"]}]},
+            {
+                "inherit": False,
+                "entries": [{"principal": "user:mia", "roles": ["manager"]}],
+            },
             headers=bearer(dbsession, people["mia"]),
         )
         testapp.get("/section/inner/", headers=rita, status=403)
@@ -91,12 +113,30 @@ class TestSharingView:
     @pytest.mark.parametrize(
         ("body", "field"),
         [
-            ({"entries": [{"principal": "user:olaf", "roles": ["superuser"]}]}, "entries[0]"),
-            ({"entries": [{"principal": "user:ghost", "roles": ["reader"]}]}, "entries[0]"),
-            ({"entries": [{"principal": "group:ghosts", "roles": ["reader"]}]}, "entries[0]"),
-            ({"entries": [{"principal": "role:manager", "roles": ["reader"]}]}, "entries[0]"),
-            ({"entries": [{"principal": "user:olaf", "roles": "reader"}]}, "entries[0]"),
-            ({"entries": [{"principal": "user:olaf", "roles": ["reader"], "x": 1}]}, "entries[0]"),
+            (
+                {"entries": [{"principal": "user:olaf", "roles": ["superuser"]}]},
+                "entries[0]",
+            ),
+            (
+                {"entries": [{"principal": "user:ghost", "roles": ["reader"]}]},
+                "entries[0]",
+            ),
+            (
+                {"entries": [{"principal": "group:ghosts", "roles": ["reader"]}]},
+                "entries[0]",
+            ),
+            (
+                {"entries": [{"principal": "role:manager", "roles": ["reader"]}]},
+                "entries[0]",
+            ),
+            (
+                {"entries": [{"principal": "user:olaf", "roles": "reader"}]},
+                "entries[0]",
+            ),
+            (
+                {"entries": [{"principal": "user:olaf", "roles": ["reader"], "x": 1}]},
+                "entries[0]",
+            ),
             ({"entries": ["user:olaf"]}, "entries[0]"),
             ({"entries": {}}, "entries"),
             ({"inherit": "no", "entries": []}, "inherit"),
@@ -107,15 +147,24 @@ class TestSharingView:
     def test_bad_input_is_400_and_changes_nothing(
         self, testapp, dbsession, section, people, body, field
     ):
-        before = testapp.get("/section/@@sharing", headers=bearer(dbsession, people["boss"])).json
+        before = testapp.get(
+            "/section/@@sharing", headers=bearer(dbsession, people["boss"])
+        ).json
         response = testapp.post_json(
-            "/section/@@sharing", body, headers=bearer(dbsession, people["mia"]), status=400
+            "/section/@@sharing",
+            body,
+            headers=bearer(dbsession, people["mia"]),
+            status=400,
         )
         assert field in [error["field"] for error in response.json["error"]["errors"]]
-        after = testapp.get("/section/@@sharing", headers=bearer(dbsession, people["boss"])).json
+        after = testapp.get(
+            "/section/@@sharing", headers=bearer(dbsession, people["boss"])
+        ).json
         assert after == before
 
-    def test_owner_in_a_round_trip_is_harmless(self, testapp, dbsession, section, people):
+    def test_owner_in_a_round_trip_is_harmless(
+        self, testapp, dbsession, section, people
+    ):
         headers = bearer(dbsession, people["mia"])
         current = testapp.get("/section/@@sharing", headers=headers).json
         again = testapp.post_json(
@@ -125,13 +174,17 @@ class TestSharingView:
         ).json
         assert again == current
 
-    def test_a_manager_cannot_lock_themselves_out(self, testapp, dbsession, section, people):
+    def test_a_manager_cannot_lock_themselves_out(
+        self, testapp, dbsession, section, people
+    ):
         headers = bearer(dbsession, people["mia"])
         for body in (
             {"entries": []},
             {"entries": [{"principal": "user:mia", "roles": ["editor"]}]},
         ):
-            response = testapp.post_json("/section/@@sharing", body, headers=headers, status=400)
+            response = testapp.post_json(
+                "/section/@@sharing", body, headers=headers, status=400
+            )
             assert "lock you out" in response.json["error"]["message"]
         testapp.get("/section/@@sharing", headers=headers, status=200)
 
@@ -148,10 +201,19 @@ class TestSharingView:
         now = utcnow()
         rows = [
             {
-                "uid": __import__("uuid").uuid4(), "parent_id": section.id, "name": f"n{i}",
-                "path": f"/section/n{i}/", "position": i, "type": "Folder", "title": "T",
-                "description": "", "state": "private", "created": now, "modified": now,
-                "version": 1, "inherit_roles": True,
+                "uid": __import__("uuid").uuid4(),
+                "parent_id": section.id,
+                "name": f"n{i}",
+                "path": f"/section/n{i}/",
+                "position": i,
+                "type": "Folder",
+                "title": "T",
+                "description": "",
+                "state": "private",
+                "created": now,
+                "modified": now,
+                "version": 1,
+                "inherit_roles": True,
             }
             for i in range(2000)
         ]
@@ -160,17 +222,21 @@ class TestSharingView:
         with count_queries() as statements:
             testapp.post_json(
                 "/section/@@sharing",
-                {"entries": [
-                    {"principal": "user:mia", "roles": ["manager"]},
-                    {"principal": "user:olaf", "roles": ["reader"]},
-                ]},
+                {
+                    "entries": [
+                        {"principal": "user:mia", "roles": ["manager"]},
+                        {"principal": "user:olaf", "roles": ["reader"]},
+                    ]
+                },
                 headers=bearer(dbsession, people["mia"]),
             )
         writes = [s for s in statements if not s.lstrip().upper().startswith("SELECT")]
         assert len([s for s in writes if "local_roles" in s]) <= 3
         assert not [s for s in writes if "nodes" in s.split("local_roles")[0]]
         olaf = bearer(dbsession, people["olaf"])
-        assert testapp.get("/section/?b_size=1", headers=olaf).json["items_total"] == 2001
+        assert (
+            testapp.get("/section/?b_size=1", headers=olaf).json["items_total"] == 2001
+        )
 
 
 class TestWorkflow:
@@ -187,7 +253,9 @@ class TestWorkflow:
         testapp.get("/news/story/", headers=JSON, status=401)
         testapp.get("/++api++/news/story/", status=401)
         assert "Story" not in testapp.get("/").text
-        assert "news" not in [i["id"] for i in testapp.get("/", headers=JSON).json["items"]]
+        assert "news" not in [
+            i["id"] for i in testapp.get("/", headers=JSON).json["items"]
+        ]
         # A reader of the story still sees it, and the breadcrumbs skip the folder.
         grant(folder["story"], people["olaf"], "reader")
         dbsession.flush()
@@ -208,7 +276,9 @@ class TestWorkflow:
             "transitions": [{"id": "submit", "title": "Submit for review"}],
         }
         testapp.post_json("/page/@@workflow", {"transition": "submit"}, headers=olaf)
-        testapp.post_json("/page/@@workflow", {"transition": "publish"}, headers=olaf, status=403)
+        testapp.post_json(
+            "/page/@@workflow", {"transition": "publish"}, headers=olaf, status=403
+        )
         testapp.post_json("/page/@@workflow", {"transition": "reject"}, headers=mia)
         testapp.post_json("/page/@@workflow", {"transition": "publish"}, headers=mia)
         dbsession.refresh(page)
@@ -216,14 +286,22 @@ class TestWorkflow:
 
     @pytest.mark.parametrize(
         "body",
-        [{"transition": "reject"}, {"transition": "fly"}, {"transition": 3}, {},
-         {"transition": "publish", "state": "published"}],
+        [
+            {"transition": "reject"},
+            {"transition": "fly"},
+            {"transition": 3},
+            {},
+            {"transition": "publish", "state": "published"},
+        ],
     )
     def test_bad_transitions_are_400(self, testapp, dbsession, root, people, body):
         add_document(root, "page", state="private")
         dbsession.flush()
         response = testapp.post_json(
-            "/page/@@workflow", body, headers=bearer(dbsession, people["boss"]), status=400
+            "/page/@@workflow",
+            body,
+            headers=bearer(dbsession, people["boss"]),
+            status=400,
         )
         assert response.json["error"]["errors"]
 
@@ -238,11 +316,15 @@ class TestTrimmedListings:
         for name, size in (("few", 2), ("many", 30)):
             folder = add_folder(root, name)
             for number in range(size):
-                page = add_document(folder, f"p{number}", state=("private", "published")[number % 2])
+                page = add_document(
+                    folder, f"p{number}", state=("private", "published")[number % 2]
+                )
                 if number % 3 == 0:
                     grant(page, people["rita"], "reader")
             dbsession.flush()
-            testapp.get(f"/{name}/", headers=headers)  # the token's last_used is written once
+            testapp.get(
+                f"/{name}/", headers=headers
+            )  # the token's last_used is written once
             with count_queries() as statements:
                 testapp.get(f"/{name}/", headers=headers)
             counts.append(len(statements))
@@ -255,7 +337,9 @@ class TestTrimmedListings:
     ):
         folder = add_folder(root, "mixed")
         for number in range(30):
-            add_document(folder, f"p{number:02d}", state=("private", "published")[number % 2])
+            add_document(
+                folder, f"p{number:02d}", state=("private", "published")[number % 2]
+            )
         dbsession.flush()
         data = testapp.get("/mixed/?b_size=10", headers=JSON).json
         assert data["items_total"] == 15

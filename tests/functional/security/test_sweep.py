@@ -14,7 +14,14 @@ import pytest
 from tests.functional.security.site import ORACLE, SPECS, marker
 
 SIDE_VIEWS = ("@@breadcrumbs", "@@navigation", "@@workflow", "@@sharing")
-SITE_WIDE = ("/sitemap.xml", "/robots.txt", "/@@feed", "/@@users", "/@@groups", "/@@tokens")
+SITE_WIDE = (
+    "/sitemap.xml",
+    "/robots.txt",
+    "/@@feed",
+    "/@@users",
+    "/@@groups",
+    "/@@tokens",
+)
 MAX_PAGES = 600
 
 
@@ -56,12 +63,17 @@ def test_no_hidden_marker_anywhere(site, caller):
             responses.append(client.get(url, headers=html_headers, expect_errors=True))
             responses.append(client.get(url, headers=json_headers, expect_errors=True))
         for query in ("?b_size=1", "?b_size=1000", "?version=draft"):
-            responses.append(client.get(path + query, headers=json_headers, expect_errors=True))
+            responses.append(
+                client.get(path + query, headers=json_headers, expect_errors=True)
+            )
     for path in SITE_WIDE:
         responses.append(client.get(path, expect_errors=True))
         responses.append(client.get(path, headers=json_headers, expect_errors=True))
     for path in SPECS:
-        for url in (f"/@@search?q={marker(path)}", f"/@@search?SearchableText={marker(path)}"):
+        for url in (
+            f"/@@search?q={marker(path)}",
+            f"/@@search?SearchableText={marker(path)}",
+        ):
             responses.append(client.get(url, expect_errors=True))
             responses.append(client.get(url, headers=json_headers, expect_errors=True))
 
@@ -77,9 +89,7 @@ def test_no_hidden_marker_anywhere(site, caller):
     for path in SPECS:
         if ORACLE.may(caller, path, "view") and ORACLE.may(caller, "/", "view"):
             parent_chain_visible = all(
-                ORACLE.may(caller, p, "view")
-                for p in SPECS
-                if path.startswith(p)
+                ORACLE.may(caller, p, "view") for p in SPECS if path.startswith(p)
             )
             if parent_chain_visible:
                 assert path in reachable, f"{path} not reached by {caller}"

@@ -55,8 +55,19 @@ class TestAdd:
 
     @pytest.mark.parametrize(
         "name",
-        ["", "Upper", "with space", ".hidden", "_private", "@@view", "a/b", "é",
-         "x" * 101, "tab\t", "new\nline"],
+        [
+            "",
+            "Upper",
+            "with space",
+            ".hidden",
+            "_private",
+            "@@view",
+            "a/b",
+            "é",
+            "x" * 101,
+            "tab\t",
+            "new\nline",
+        ],
     )
     def test_invalid_names_are_refused(self, root, name):
         with pytest.raises(InvalidName):
@@ -129,37 +140,47 @@ class TestMove:
     def test_moves_the_whole_subtree_with_one_update_of_paths(
         self, dbsession, root, tree, count_queries
     ):
-        a, b, target = tree
+        _a, b, target = tree
         with count_queries() as statements:
             b.move(target)
         path_updates = [s for s in statements if "SET path" in s]
         assert len(path_updates) == 1
         assert paths(dbsession) == [
-            "/", "/a/", "/target/", "/target/b/", "/target/b/c/", "/target/b/d/"
+            "/",
+            "/a/",
+            "/target/",
+            "/target/b/",
+            "/target/b/c/",
+            "/target/b/d/",
         ]
         assert b.parent is target
         assert b.position == 0
 
     def test_loaded_nodes_see_their_new_paths(self, dbsession, root, tree):
-        a, b, target = tree
+        _a, b, target = tree
         c = b["c"]
         b.move(target, "renamed")
         assert c.path == "/target/renamed/c/"
 
     def test_rename(self, dbsession, root, tree):
-        a, b, target = tree
+        _a, b, _target = tree
         b.rename("bee")
         assert paths(dbsession) == [
-            "/", "/a/", "/a/bee/", "/a/bee/c/", "/a/bee/d/", "/target/"
+            "/",
+            "/a/",
+            "/a/bee/",
+            "/a/bee/c/",
+            "/a/bee/d/",
+            "/target/",
         ]
 
     def test_rename_onto_a_taken_name_is_refused(self, root, tree):
-        a, b, target = tree
+        a, _b, _target = tree
         with pytest.raises(NameTaken):
             a.rename("target")
 
     def test_move_into_own_subtree_is_refused(self, dbsession, root, tree):
-        a, b, target = tree
+        a, b, _target = tree
         with pytest.raises(InvalidMove):
             a.move(b)
         with pytest.raises(InvalidMove):
@@ -174,14 +195,14 @@ class TestMove:
         assert paths(dbsession) == ["/", "/ab/", "/ab/a/"]
 
     def test_the_root_cannot_move_or_be_deleted(self, root, tree):
-        a, b, target = tree
+        _a, _b, target = tree
         with pytest.raises(InvalidMove):
             root.move(target)
         with pytest.raises(InvalidMove):
             root.delete()
 
     def test_nothing_goes_under_a_node_that_holds_no_children(self, root, tree):
-        a, b, target = tree
+        _a, b, target = tree
         # Files and images hold no children; any such type behaves the same.
         target.is_container = False
         with pytest.raises(NotAContainer):
