@@ -13,8 +13,15 @@ misbehave on pysqlite.
 """
 
 import zope.sqlalchemy
+from pyramid_retry import mark_error_retryable
 from sqlalchemy import engine_from_config, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
+
+#: Requests that never write.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Execution option: begin with BEGIN IMMEDIATE on SQLite.
+BEGIN_IMMEDIATE = "cms_begin_immediate"
 
 #: Statements run on every new SQLite connection.
 SQLITE_PRAGMAS = (
@@ -48,7 +55,13 @@ def tune_sqlite(engine):
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # A request that writes takes the write lock at once: a transaction
+        # that reads and only then writes would fail with "database is
+        # locked" (not retryable) when another writer got there between.
+        if connection.get_execution_options().get(BEGIN_IMMEDIATE):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
 
 
 def get_session_factory(engine):
@@ -81,6 +94,8 @@ def _dbsession(request):
         dbsession = get_tm_session(
             request.registry["dbsession_factory"], request.tm, request=request
         )
+        if request.method not in SAFE_METHODS:
+            dbsession.connection(execution_options={BEGIN_IMMEDIATE: True})
         request.add_finished_callback(lambda request: dbsession.close())
     return dbsession
 
@@ -91,6 +106,9 @@ def includeme(config):
     settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
     config.include("pyramid_tm")
     config.include("pyramid_retry")
+    # Two requests adding the same name at once: the loser's retry sees the
+    # winner's row and answers 409 instead of failing.
+    mark_error_retryable(IntegrityError)
 
     engine = get_engine(settings)
     config.registry["dbengine"] = engine

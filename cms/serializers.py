@@ -4,6 +4,7 @@ The JSON view returns these dicts as they are; the HTML templates render the
 same dicts. A field that is not in the dict is shown by neither.
 """
 
+from cms.revisions import snapshot, working_copy
 from cms.security.permissions import Permission
 from cms.urls import node_url
 
@@ -39,21 +40,55 @@ def parent_info(request, node):
     return info
 
 
-def serialize_node(request, node, batch):
-    """Return the full representation of *node* with one *batch* of children."""
+def serialize_content(request, node, content):
+    """Return the node's fields with *content* (live, a draft or a revision)."""
     data = {
         "@id": node_url(request, node.path),
         "@type": node.type,
         "id": node.name,
         "uid": node.uid,
-        "title": node.title,
-        "description": node.description,
+        "title": content["title"],
+        "description": content["description"],
         "state": node.state,
         "created": node.created,
         "modified": node.modified,
         "parent": parent_info(request, node),
     }
-    data.update(TYPE_FIELDS.get(node.type, _no_fields)(request, node))
+    if "body" in content:
+        data["body"] = content["body"]
+    if "blob_key" in content:
+        data["file"] = {
+            "download": node_url(request, node.path, "@@download"),
+            "filename": content["filename"],
+            "content_type": content["content_type"],
+            "size": content["size"],
+        }
+    if "scales" in content:
+        data["width"], data["height"] = content["width"], content["height"]
+        data["scales"] = {
+            name: {
+                "download": node_url(request, node.path, f"@@images/{name}"),
+                "width": scale["width"],
+                "height": scale["height"],
+            }
+            for name, scale in content["scales"].items()
+        }
+    return data
+
+
+def serialize_node(request, node, batch, draft=False):
+    """Return the full representation of *node* with one *batch* of children.
+
+    Those who may edit learn ``has_draft``; with *draft*, they get the draft.
+    """
+    may_edit = request.has_permission(Permission.EDIT, node)
+    if draft and may_edit:
+        content = working_copy(request.dbsession, node)
+    else:
+        content = snapshot(node)
+    data = serialize_content(request, node, content)
+    if may_edit:
+        data["has_draft"] = node.has_draft
     data["items"] = [summary(request, row) for row in batch.items]
     data["items_total"] = batch.total
     data["batching"] = batch.batching(request, node.path)
@@ -71,15 +106,3 @@ def breadcrumbs(request, node):
         for item in reversed(node.lineage())
         if request.has_permission(Permission.VIEW, item)
     ]
-
-
-def _no_fields(request, node):
-    return {}
-
-
-def _document_fields(request, node):
-    return {"body": node.body}
-
-
-#: Fields that a content type adds to the common ones.
-TYPE_FIELDS = {"Document": _document_fields}

@@ -9,6 +9,7 @@ environment variable   setting
 ``CMS_DATABASE_URL``   ``sqlalchemy.url``
 ``CMS_PUBLIC_URL``     ``cms.public_url``
 ``CMS_SECRET``         ``cms.secret``
+``CMS_BLOB_DIR``       ``cms.blob_dir``
 =====================  =============================
 """
 
@@ -21,6 +22,7 @@ ENVIRONMENT_OVERRIDES = {
     "CMS_DATABASE_URL": "sqlalchemy.url",
     "CMS_PUBLIC_URL": "cms.public_url",
     "CMS_SECRET": "cms.secret",
+    "CMS_BLOB_DIR": "cms.blob_dir",
 }
 
 #: Defaults for every setting the application reads.
@@ -38,6 +40,9 @@ DEFAULTS = {
     "cms.login_account_limit": "5",
     "cms.login_address_limit": "20",
     "cms.login_slowdown": "0.5",
+    # Where uploaded files are kept (required).
+    "cms.blob_dir": "",
+    "cms.max_upload_bytes": str(50 * 1024 * 1024),
 }
 
 #: Settings read as whole numbers, and as decimals.
@@ -48,6 +53,7 @@ INTEGERS = (
     "cms.login_window",
     "cms.login_account_limit",
     "cms.login_address_limit",
+    "cms.max_upload_bytes",
 )
 FLOATS = ("cms.login_slowdown",)
 BOOLEANS = ("pyramid.reload_templates", "cms.secure_cookies")
@@ -71,6 +77,8 @@ def load_settings(settings, environ=None):
             f"cms.secret (or CMS_SECRET) must be at least {MIN_SECRET_LENGTH} "
             "characters long."
         )
+    if not result["cms.blob_dir"]:
+        raise ValueError("No blob store: set cms.blob_dir or CMS_BLOB_DIR.")
     result["cms.public_url"] = result["cms.public_url"].rstrip("/")
     for key in INTEGERS:
         result[key] = int(result[key])

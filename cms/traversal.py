@@ -118,6 +118,21 @@ def _load_lineage(dbsession, segments):
     return {node.path: node for node in rows}
 
 
+def load_node(dbsession, path):
+    """Return the node at *path* with its lineage loaded (one query), or None."""
+    segments = split_path_info(path)
+    nodes = _load_lineage(dbsession, segments)
+    node = nodes.get("/")
+    for segment in segments:
+        if node is None:
+            return None
+        child = nodes.get(f"{node.path}{segment}/")
+        if child is not None:
+            set_committed_value(child, "parent", node)
+        node = child
+    return node
+
+
 def _result(context, view_name, subpath, traversed, root):
     return {
         "context": context,

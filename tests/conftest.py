@@ -29,6 +29,7 @@ from cms.site import ensure_root
 os.environ.pop("CMS_DATABASE_URL", None)
 os.environ.pop("CMS_PUBLIC_URL", None)
 os.environ.pop("CMS_SECRET", None)
+os.environ.pop("CMS_BLOB_DIR", None)
 
 TEST_DATABASE_VARIABLE = "CMS_TEST_DATABASE_URL"
 COUNTED_STATEMENT = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.I)
@@ -43,9 +44,10 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app_settings(database_url):
+def app_settings(database_url, tmp_path_factory):
     return {
         "sqlalchemy.url": database_url,
+        "cms.blob_dir": str(tmp_path_factory.mktemp("blobs")),
         "cms.secret": "test-secret-" + "x" * 40,
         "cms.secure_cookies": "false",
         # Throttling is tested; the waits it adds are not.

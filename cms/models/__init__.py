@@ -3,6 +3,7 @@
 from sqlalchemy.orm import configure_mappers
 
 from cms.models.content import CONTENT_TYPES, Document, Folder
+from cms.models.media import File, Image
 from cms.models.meta import Base
 from cms.models.node import (
     InvalidMove,
@@ -20,6 +21,8 @@ from cms.models.principals import (
     LoginThrottle,
     User,
 )
+from cms.models.redirect import Redirect
+from cms.models.revision import Revision
 from cms.models.sharing import ROLES, LocalRole
 
 configure_mappers()
@@ -31,8 +34,10 @@ __all__ = [
     "ApiToken",
     "Base",
     "Document",
+    "File",
     "Folder",
     "Group",
+    "Image",
     "InvalidMove",
     "InvalidName",
     "LocalRole",
@@ -41,6 +46,8 @@ __all__ = [
     "NameTaken",
     "Node",
     "NotAContainer",
+    "Redirect",
+    "Revision",
     "TreeError",
     "User",
 ]

@@ -9,6 +9,7 @@ costs one statement whatever their types.
 from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from cms.models.media import File, Image
 from cms.models.node import Node
 
 
@@ -37,4 +38,4 @@ class Document(Node):
 
 
 #: Content types by their ``@type`` name.
-CONTENT_TYPES = {cls.__name__: cls for cls in (Folder, Document)}
+CONTENT_TYPES = {cls.__name__: cls for cls in (Folder, Document, File, Image)}

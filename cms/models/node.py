@@ -28,6 +28,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     delete,
+    false,
     func,
     literal,
     select,
@@ -127,6 +128,10 @@ class Node(Base):
     #: The user who created the node; holds the ``owner`` role on it alone.
     owner_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: True when a published node has a newer draft (its newest revision).
+    has_draft: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
     )
     #: False when the node blocks the roles granted above it.
     inherit_roles: Mapped[bool] = mapped_column(

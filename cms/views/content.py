@@ -1,8 +1,10 @@
 """The default view of every node: an HTML page or JSON on the same URL."""
 
-from pyramid.httpexceptions import HTTPMovedPermanently
+from pyramid.csrf import get_csrf_token
+from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPMovedPermanently
 from pyramid.view import view_config
 
+from cms.conditional import answer_conditional_get
 from cms.listing import children_batch, parse_batch_params
 from cms.models import Node
 from cms.security.permissions import Permission
@@ -39,11 +41,27 @@ def node_view(node, request):
         if request.query_string:
             location += "?" + request.query_string
         raise HTTPMovedPermanently(location=location)
+    draft = wants_draft(request, node)
     size, after, before = parse_batch_params(request)
     batch = children_batch(
         request.dbsession, node, size, after, before, viewable_children(request, node)
     )
-    return serialize_node(request, node, batch)
+    data = serialize_node(request, node, batch, draft=draft)
+    # The page of a logged-in user carries their CSRF token: part of its tag.
+    answer_conditional_get(request, node, data, variant=get_csrf_token(request))
+    return data
+
+
+def wants_draft(request, node):
+    """Whether ``?version=draft`` asks for the draft; only editors may."""
+    version = request.GET.getall("version")
+    if not version:
+        return False
+    if version != ["draft"]:
+        raise HTTPBadRequest("version: only version=draft is served here.")
+    if not request.has_permission(Permission.EDIT, node):
+        raise HTTPForbidden()
+    return True
 
 
 @view_config(

@@ -11,6 +11,7 @@ from pyramid.httpexceptions import (
     HTTPBadRequest,
     HTTPClientError,
     HTTPInternalServerError,
+    HTTPMovedPermanently,
     HTTPNotFound,
     HTTPSeeOther,
     HTTPServerError,
@@ -19,6 +20,7 @@ from pyramid.httpexceptions import (
 from pyramid.renderers import render_to_response
 from pyramid.view import exception_view_config, forbidden_view_config
 
+from cms.redirects import find_redirect
 from cms.traversal import wants_api
 from cms.urls import node_url
 
@@ -95,6 +97,10 @@ def error_response(request, exc, message=None, errors=None):
 
 @exception_view_config(HTTPNotFound)
 def not_found(exc, request):
+    if request.method in ("GET", "HEAD") and getattr(request, "root", None) is not None:
+        moved_to = find_redirect(request)
+        if moved_to is not None:
+            return HTTPMovedPermanently(location=moved_to)
     # Pyramid's own detail is the path or a predicate name: say it plainly.
     return error_response(request, exc, "There is nothing at this address.")
 

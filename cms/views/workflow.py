@@ -1,13 +1,13 @@
 """``@@workflow`` (state and transitions) and ``@@sharing`` (local roles), as JSON."""
 
-from pyramid.httpexceptions import HTTPForbidden
 from pyramid.view import view_config
 
+from cms import editing
 from cms.models import Node
 from cms.security.permissions import Permission
 from cms.security.sharing import get_sharing, set_sharing
-from cms.validation import Invalid, check_fields, read_json
-from cms.workflow import STATES, TRANSITIONS, transitions_from
+from cms.validation import read_json
+from cms.workflow import STATES, transitions_from
 
 
 def workflow_info(request, node):
@@ -43,22 +43,7 @@ def workflow_view(node, request):
     permission=Permission.VIEW,
 )
 def fire_transition(node, request):
-    data = read_json(request)
-    check_fields(data, {"transition", "comment"}, ("transition",))
-    transition = (
-        TRANSITIONS.get(data["transition"])
-        if isinstance(data["transition"], str)
-        else None
-    )
-    if transition is None or node.state not in transition.sources:
-        allowed = ", ".join(t.id for t in transitions_from(node.state))
-        raise Invalid(
-            [{"field": "transition", "message": f"From {node.state}: {allowed}."}]
-        )
-    if not request.has_permission(transition.permission, node):
-        raise HTTPForbidden()
-    node.state = transition.target
-    request.dbsession.flush()
+    editing.transition(request, node, read_json(request))
     return workflow_info(request, node)
 
 

@@ -8,14 +8,12 @@ and checks the outcome in that database (and, for tokens, against the app).
 import gc
 import io
 import re
-import uuid
 import warnings
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import webtest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import cms
@@ -26,41 +24,10 @@ from cms.scripts import admin, initialize_db
 from cms.security.identity import token_digest
 from cms.security.passwords import verify_password
 from cms.security.tokens import load_token
+from tests.functional.conftest import SECRET, site_ini
 
 ADMIN_PASSWORD = "the operator's passphrase"
 ALICE_PASSWORD = "alice's long passphrase"
-SECRET = "s" * 40
-
-
-@pytest.fixture
-def scratch_url(database_url, tmp_path):
-    """A database of its own, empty: a file on SQLite, a schema on PostgreSQL."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path / 'scratch.sqlite'}"
-        return
-    schema = f"scratch_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    scratch = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    yield scratch.render_as_string(hide_password=False)
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
-
-
-@pytest.fixture
-def ini_file(tmp_path, scratch_url):
-    path = tmp_path / "site.ini"
-    path.write_text(
-        "[app:main]\nuse = egg:cms\nsqlalchemy.url = "
-        + scratch_url.replace("%", "%%")
-        + "\ncms.secret = "
-        + SECRET
-        + "\n"
-    )
-    return str(path)
 
 
 @pytest.fixture
@@ -176,10 +143,10 @@ def test_random_admin_passwords_differ_between_sites(tmp_path, monkeypatch, caps
     monkeypatch.delenv("CMS_ADMIN_PASSWORD", raising=False)
     passwords = []
     for number in range(2):
-        ini = tmp_path / f"site{number}.ini"
-        ini.write_text(
-            f"[app:main]\nuse = egg:cms\nsqlalchemy.url = sqlite:///{tmp_path}/s{number}.sqlite"
-            f"\ncms.secret = {SECRET}\n"
+        ini = site_ini(
+            tmp_path / f"site{number}.ini",
+            f"sqlite:///{tmp_path}/s{number}.sqlite",
+            tmp_path / "blobs",
         )
         initialize_db.main(["initialize_cms_db", str(ini)])
         passwords.append(
@@ -541,7 +508,9 @@ def test_groups_delete_refuses_admins_and_unknown_groups(cms_admin, db):
 # -- tokens --------------------------------------------------------------------
 
 
-def test_tokens_create_prints_a_working_secret_once(cms_admin, db, scratch_url):
+def test_tokens_create_prints_a_working_secret_once(
+    cms_admin, db, scratch_url, tmp_path
+):
     code, out, err = cms_admin("tokens", "create", "admin", "--title", "ci")
     assert (code, err) == (0, "")
     secret = out.splitlines()[-1]
@@ -557,7 +526,14 @@ def test_tokens_create_prints_a_working_secret_once(cms_admin, db, scratch_url):
         assert secret not in stored
 
     # The app accepts it as a bearer token.
-    app = cms.main({}, **{"sqlalchemy.url": scratch_url, "cms.secret": SECRET})
+    app = cms.main(
+        {},
+        **{
+            "sqlalchemy.url": scratch_url,
+            "cms.secret": SECRET,
+            "cms.blob_dir": str(tmp_path / "blobs"),
+        },
+    )
     try:
         client = webtest.TestApp(app, extra_environ={"HTTP_HOST": "example.com"})
         headers = {"Authorization": f"Bearer {secret}", "Accept": "application/json"}

@@ -1,43 +1,9 @@
 """The operator's commands: initialize_cms_db and cms-admin check."""
 
-import uuid
-
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from cms.scripts import admin, initialize_db
-
-
-@pytest.fixture
-def scratch_url(database_url, tmp_path):
-    """A database of its own, empty: a file on SQLite, a schema on PostgreSQL."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path / 'scratch.sqlite'}"
-        return
-    schema = f"scratch_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    scratch = url.update_query_dict({"options": f"-csearch_path={schema}"})
-    yield scratch.render_as_string(hide_password=False)
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
-
-
-@pytest.fixture
-def ini_file(tmp_path, scratch_url):
-    path = tmp_path / "site.ini"
-    path.write_text(
-        "[app:main]\nuse = egg:cms\nsqlalchemy.url = "
-        + scratch_url.replace("%", "%%")
-        + "\ncms.secret = "
-        + "s" * 40
-        + "\n"
-    )
-    return str(path)
 
 
 def count_nodes(url):

@@ -1,5 +1,7 @@
 """Sharing, workflow and trimmed listings, beyond the matrix."""
 
+import uuid
+
 import pytest
 from sqlalchemy import func, insert, select
 
@@ -201,7 +203,7 @@ class TestSharingView:
         now = utcnow()
         rows = [
             {
-                "uid": __import__("uuid").uuid4(),
+                "uid": uuid.uuid4(),
                 "parent_id": section.id,
                 "name": f"n{i}",
                 "path": f"/section/n{i}/",

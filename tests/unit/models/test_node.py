@@ -1,6 +1,7 @@
 """The tree's Python API and the invariants the database keeps."""
 
-from datetime import UTC
+import uuid
+from datetime import UTC, datetime
 
 import pytest
 from pyramid.traversal import find_resource, resource_path
@@ -94,15 +95,15 @@ class TestDatabaseInvariants:
 
     def _insert(self, dbsession, **values):
         row = {
-            "uid": __import__("uuid").uuid4(),
+            "uid": uuid.uuid4(),
             "position": 0,
             "type": "Folder",
             "title": "T",
             "description": "",
             "state": "private",
             "version": 1,
-            "created": __import__("datetime").datetime.now(UTC),
-            "modified": __import__("datetime").datetime.now(UTC),
+            "created": datetime.now(UTC),
+            "modified": datetime.now(UTC),
         }
         row.update(values)
         with dbsession.begin_nested():

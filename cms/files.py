@@ -1,0 +1,114 @@
+"""Files and images: uploads in (multipart, streamed to the blob store).
+
+An upload is checked before any node points at it: its size against
+``cms.max_upload_bytes`` (413), its content type judged from its bytes, and
+for an image that Pillow can read it (400 otherwise); the scales are made
+then, once. The blob is written before the node that names it, so a crash
+leaves at worst an orphan blob (``cms-admin INI blobs clean``).
+"""
+
+from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
+
+from cms.media import SCALES, NotAnImage, image_info, make_scale, safe_filename, sniff
+from cms.storage import BlobStore, BlobTooLarge, EmptyBlob
+from cms.validation import Invalid
+
+MULTIPART = "multipart/form-data"
+
+
+def blob_store(request):
+    return request.registry["blobstore"]
+
+
+class Upload:
+    """A file received in a request, already stored as a blob."""
+
+    def __init__(self, request, field):
+        store = blob_store(request)
+        limit = request.registry.settings["cms.max_upload_bytes"]
+        self.store = store
+        self.filename = safe_filename(field.filename or "")
+        try:
+            self.blob = store.save(field.file, limit)
+        except BlobTooLarge:
+            raise HTTPRequestEntityTooLarge(
+                f"The file is larger than {limit // (1024 * 1024)} MB."
+            ) from None
+        except EmptyBlob:
+            raise Invalid(
+                [{"field": "file", "message": "The file is empty."}]
+            ) from None
+        self.path = store.path(self.blob.key)
+        self.content_type = sniff(self.path)
+
+    def values(self, type_name):
+        """Return the node fields for a node of *type_name* holding this file."""
+        values = {
+            "blob_key": self.blob.key,
+            "filename": self.filename,
+            "content_type": self.content_type,
+            "size": self.blob.size,
+        }
+        if type_name == "Image":
+            try:
+                info = image_info(self.path)
+            except NotAnImage:
+                raise Invalid(
+                    [
+                        {
+                            "field": "file",
+                            "message": "Not an image: PNG, JPEG, GIF or WebP.",
+                        }
+                    ]
+                ) from None
+            scales = {}
+            for scale in SCALES:
+                scaled = make_scale(self.path, scale)
+                blob = self.store.save_bytes(scaled.data)
+                scales[scale] = {
+                    "key": blob.key,
+                    "width": scaled.width,
+                    "height": scaled.height,
+                    "content_type": scaled.content_type,
+                }
+            values.update(
+                content_type=info.content_type,
+                width=info.width,
+                height=info.height,
+                scales=scales,
+            )
+        return values
+
+
+def read_multipart(request):
+    """Return ``(fields, upload)`` of a multipart request, or raise a 4xx."""
+    limit = request.registry.settings["cms.max_upload_bytes"]
+    if (request.content_length or 0) > limit + 64 * 1024:
+        raise HTTPRequestEntityTooLarge(
+            f"The upload is larger than {limit // 2**20} MB."
+        )
+    try:
+        post = request.POST
+        items = list(post.items())
+    except Exception:
+        raise HTTPBadRequest("The multipart body could not be read.") from None
+    fields, upload = {}, None
+    for key, value in items:
+        if key in fields or (key == "file" and upload is not None):
+            raise Invalid([{"field": key, "message": "Given more than once."}])
+        if key == "file":
+            if not hasattr(value, "file") or not getattr(value, "filename", None):
+                raise Invalid([{"field": "file", "message": "Send a file."}])
+            upload = value
+        elif isinstance(value, str):
+            fields[key] = value
+        else:
+            raise Invalid([{"field": key, "message": "Must be text."}])
+    if "\x00" in "".join(fields) + "".join(fields.values()):
+        raise HTTPBadRequest("Text may not contain NUL characters.")
+    return fields, (Upload(request, upload) if upload is not None else None)
+
+
+def includeme(config):
+    settings = config.get_settings()
+    config.registry["blobstore"] = BlobStore(settings["cms.blob_dir"])

@@ -1,0 +1,44 @@
+"""Old URLs of moved nodes: find where a missing path has gone.
+
+Asked only when nothing lives at the path. The longest recorded prefix of
+the path wins: ``/old/a/b/@@edit`` follows a redirect from ``/old/`` to
+wherever that node is now, with ``a/b/@@edit`` kept. One query.
+"""
+
+from pyramid.traversal import split_path_info
+from sqlalchemy import select
+
+from cms.models import Redirect
+from cms.models.node import is_valid_name
+from cms.security.permissions import Permission
+from cms.traversal import MAX_DEPTH
+from cms.urls import node_url
+
+
+def find_redirect(request):
+    """Return the URL the request's path has moved to, or ``None``."""
+    segments = split_path_info(request.path_info)
+    prefixes, path = [], "/"
+    for segment in segments[:MAX_DEPTH]:
+        if not is_valid_name(segment):
+            break
+        path = f"{path}{segment}/"
+        prefixes.append(path)
+    if not prefixes:
+        return None
+    redirect = request.dbsession.scalars(
+        select(Redirect).where(Redirect.path.in_(prefixes))
+    ).all()
+    if not redirect:
+        return None
+    found = max(redirect, key=lambda item: len(item.path))
+    # Where a node went is only told to those who may see it there.
+    if not request.has_permission(Permission.VIEW, found.node):
+        return None
+    rest = segments[found.path.count("/") - 1 :]
+    url = node_url(request, found.node.path) + "/".join(rest)
+    if rest and request.path_info.endswith("/"):
+        url += "/"
+    if request.query_string:
+        url += "?" + request.query_string
+    return url

@@ -1,0 +1,100 @@
+"""Revisions and drafts: what a node was, and what it will be when published.
+
+The node row always holds the live content, the one readers get. Saving a
+node that is not published changes the row; saving a published one leaves
+the row alone and records the new content as the newest revision, its draft
+(``has_draft``), until ``publish`` makes it live. Either way every save and
+every transition adds a revision, numbered 1, 2, … per node.
+"""
+
+from sqlalchemy import func, select
+
+from cms.models import Revision
+from cms.models.meta import utcnow
+from cms.schemas import SNAPSHOT
+from cms.workflow import PUBLISHED
+
+
+def snapshot(node):
+    """Return the node's live content fields."""
+    return {name: getattr(node, name) for name in SNAPSHOT[node.type]}
+
+
+def latest_revision(dbsession, node):
+    return dbsession.scalars(
+        select(Revision)
+        .where(Revision.node_id == node.id)
+        .order_by(Revision.version.desc())
+        .limit(1)
+    ).one_or_none()
+
+
+def get_revision(dbsession, node, version):
+    return dbsession.scalars(
+        select(Revision).where(Revision.node_id == node.id, Revision.version == version)
+    ).one_or_none()
+
+
+def working_copy(dbsession, node):
+    """Return the content an editor works on: the draft, else the live one."""
+    if node.has_draft:
+        revision = latest_revision(dbsession, node)
+        if revision is not None:
+            return {**snapshot(node), **revision.data}
+    return snapshot(node)
+
+
+def record(request, node, comment, changed, data=None):
+    """Add the node's next revision, holding *data* (default: live content)."""
+    dbsession = request.dbsession
+    dbsession.flush()
+    number = dbsession.scalar(
+        select(func.coalesce(func.max(Revision.version), 0) + 1).where(
+            Revision.node_id == node.id
+        )
+    )
+    identity = getattr(request, "identity", None)
+    revision = Revision(
+        node_id=node.id,
+        version=number,
+        author_id=identity.user_id if identity else None,
+        author_login=identity.user.login if identity else "",
+        comment=comment,
+        data=snapshot(node) if data is None else data,
+        changed=sorted(changed),
+    )
+    dbsession.add(revision)
+    return revision
+
+
+def save_content(request, node, values, comment):
+    """Save *values* (content fields) as the node's new content.
+
+    A published node keeps its live content and gets a draft; any other node
+    changes at once. Returns the revision, or ``None`` when nothing changed.
+    """
+    base = working_copy(request.dbsession, node)
+    changed = [name for name, value in values.items() if base.get(name) != value]
+    if not changed:
+        return None
+    content = {**base, **values}
+    if node.state == PUBLISHED:
+        node.has_draft = True
+        # The row changes too (has_draft, modified): its version moves on,
+        # so that a stale If-Match is caught.
+        node.modified = utcnow()
+    else:
+        for name, value in values.items():
+            setattr(node, name, value)
+    return record(request, node, comment, changed, content)
+
+
+def make_live(request, node):
+    """Copy the draft, if any, onto the node's live content."""
+    if not node.has_draft:
+        return
+    revision = latest_revision(request.dbsession, node)
+    for name in SNAPSHOT[node.type]:
+        if revision is not None and name in revision.data:
+            setattr(node, name, revision.data[name])
+    node.has_draft = False

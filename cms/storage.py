@@ -1,0 +1,188 @@
+"""A blob store on the local filesystem, keyed by content: the bytes of files.
+
+A blob is stored under the SHA-256 of its content, as ``root/ab/cd/abcd…``:
+the same content is stored once, a stored blob never changes, and a key says
+nothing about a file's name or owner. An upload is streamed in chunks into
+``root/tmp/`` (on the same filesystem, so ``os.replace`` moves it atomically)
+and hashed on the way; a blob is never half-written under its key.
+
+Write the blob first, then link it from the database. A crash in between
+leaves at worst an orphan blob, which a sweep removes by comparing
+``keys()`` with the keys the database references (``orphans()``); it never
+leaves a node pointing at a missing blob. For the same reason, a node is
+deleted from the database and its blob left to the sweep: another node may
+share it. The sweep must spare blobs younger than the longest transaction
+that uploads (``older_than_seconds``), or it could remove a blob whose row is
+about to be committed.
+"""
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+#: How much of a stream is read at a time.
+CHUNK_SIZE = 64 * 1024
+
+_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+class StorageError(Exception):
+    """A blob cannot be stored."""
+
+
+class BlobTooLarge(StorageError):
+    """More bytes arrived than allowed."""
+
+
+class EmptyBlob(StorageError):
+    """No bytes arrived: there is nothing to store."""
+
+
+@dataclass(frozen=True)
+class Blob:
+    """A stored blob: its key (the SHA-256 of its content, hex) and size."""
+
+    key: str
+    size: int
+
+
+def _fsync_directory(directory):
+    """Make a new entry in *directory* durable, as a file's fsync does not."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class BlobStore:
+    """The blobs under one directory."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self.tmp = self.root / "tmp"
+        self.tmp.mkdir(parents=True, exist_ok=True)
+
+    def path(self, key):
+        """Return where blob *key* lives; refuse anything but a SHA-256 in hex.
+
+        Keys come from URLs and the database: only this exact shape can never
+        name a file outside the store.
+        """
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            raise ValueError(f"not a blob key: {key!r}")
+        return self.root / key[:2] / key[2:4] / key
+
+    def save(self, stream, max_bytes):
+        """Store what *stream* holds, up to *max_bytes*; return its `Blob`."""
+        digest = hashlib.sha256()
+        size = 0
+        fd, tmp = tempfile.mkstemp(dir=self.tmp)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                # One byte more than allowed is enough to know it is too much.
+                while chunk := stream.read(min(CHUNK_SIZE, max_bytes + 1 - size)):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise BlobTooLarge(f"more than {max_bytes} bytes")
+                    digest.update(chunk)
+                    out.write(chunk)
+                if not size:
+                    raise EmptyBlob("no content")
+                out.flush()
+                os.fsync(out.fileno())
+            key = digest.hexdigest()
+            self._move(tmp, self.path(key))
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return Blob(key, size)
+
+    def save_bytes(self, data):
+        """Store *data* (generated content, such as an image scale)."""
+        return self.save(io.BytesIO(data), max_bytes=len(data))
+
+    def _move(self, tmp, target):
+        try:
+            # Same key, same content: keep the stored one. Touching it spares
+            # it from a sweep that sees an old orphan about to be linked again.
+            os.utime(target)
+        except FileNotFoundError:
+            self._link(tmp, target)
+        else:
+            os.unlink(tmp)
+
+    def _link(self, tmp, target):
+        created = [d for d in (target.parent.parent, target.parent) if not d.is_dir()]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, target)
+        # The database will soon point here: the name must survive a crash too.
+        for directory in (target.parent, *(d.parent for d in created)):
+            _fsync_directory(directory)
+
+    def exists(self, key):
+        return self.path(key).is_file()
+
+    def open(self, key):
+        """Open blob *key* for binary reading (FileNotFoundError if missing)."""
+        return self.path(key).open("rb")
+
+    def delete(self, key):
+        """Remove blob *key*, if it is there."""
+        self.path(key).unlink(missing_ok=True)
+
+    def keys(self):
+        """Yield the key of every stored blob, in no particular order."""
+        for first in self.root.iterdir():
+            if len(first.name) != 2 or not first.is_dir():
+                continue
+            for second in first.iterdir():
+                if len(second.name) != 2 or not second.is_dir():
+                    continue
+                for entry in second.iterdir():
+                    key = entry.name
+                    # Only a file that path() would name is a blob.
+                    if (
+                        _KEY.fullmatch(key)
+                        and key[:2] == first.name
+                        and key[2:4] == second.name
+                        and entry.is_file()
+                    ):
+                        yield key
+
+    def orphans(self, referenced, older_than_seconds=0):
+        """Return, sorted, the stored keys not in *referenced*.
+
+        Only blobs unchanged for *older_than_seconds* are listed: a younger
+        one may belong to an upload whose transaction has not committed yet.
+        """
+        cutoff = time.time() - older_than_seconds
+        found = []
+        for key in self.keys():
+            if key in referenced:
+                continue
+            try:
+                if self.path(key).stat().st_mtime <= cutoff:
+                    found.append(key)
+            except FileNotFoundError:
+                continue  # deleted meanwhile
+        return sorted(found)
+
+    def clean_tmp(self, older_than_seconds):
+        """Remove temporary files left by crashed uploads; return how many.
+
+        An upload in progress writes to its file, so a file unchanged for
+        longer than any upload may take is a leftover.
+        """
+        cutoff = time.time() - older_than_seconds
+        removed = 0
+        for entry in self.tmp.iterdir():
+            if entry.is_file() and entry.stat().st_mtime < cutoff:
+                entry.unlink(missing_ok=True)
+                removed += 1
+        return removed
