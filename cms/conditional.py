@@ -17,6 +17,8 @@ import re
 
 from pyramid.httpexceptions import HTTPNotModified, HTTPPreconditionFailed
 
+from cms.models import Node
+
 ETAG = re.compile(r'"([0-9a-f]{32})-(\d+)(?:-[0-9a-f]*)?"')
 
 
@@ -46,10 +48,16 @@ def answer_conditional_get(request, node, data, variant=""):
 
 
 def check_if_match(request, node):
-    """Raise 412 unless ``If-Match`` (when sent) names the node as it is now."""
+    """Raise 412 unless ``If-Match`` (when sent) names the node as it is now.
+
+    The node's row is read again and locked (``FOR UPDATE``; on SQLite the
+    write transaction holds the lock already): a writer that got there first
+    has committed by then, and its new version is what is compared.
+    """
     header = request.headers.get("If-Match")
     if header is None or header.strip() == "*":
         return
+    request.dbsession.refresh(node, with_for_update={"of": Node.__table__})
     for tag in _tags(header):
         match = ETAG.fullmatch(tag)
         if match and match[1] == node.uid.hex and int(match[2]) == node.version:

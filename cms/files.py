@@ -7,6 +7,8 @@ then, once. The blob is written before the node that names it, so a crash
 leaves at worst an orphan blob (``cms-admin INI blobs clean``).
 """
 
+from email.message import Message
+
 from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
 
 from cms.media import SCALES, NotAnImage, image_info, make_scale, safe_filename, sniff
@@ -87,6 +89,7 @@ def read_multipart(request):
         raise HTTPRequestEntityTooLarge(
             f"The upload is larger than {limit // 2**20} MB."
         )
+    _check_complete(request)
     try:
         post = request.POST
         items = list(post.items())
@@ -107,6 +110,26 @@ def read_multipart(request):
     if "\x00" in "".join(fields) + "".join(fields.values()):
         raise HTTPBadRequest("Text may not contain NUL characters.")
     return fields, (Upload(request, upload) if upload is not None else None)
+
+
+def _check_complete(request):
+    """Refuse a multipart body that does not end with its closing boundary.
+
+    Python's parser takes a cut-off body for a whole one: the last file would
+    be stored truncated. The body is spooled (to disk when large) to look.
+    """
+    header = Message()
+    header["Content-Type"] = request.headers.get("Content-Type", "")
+    boundary = str(header.get_param("boundary") or "")
+    request.make_body_seekable()
+    body = request.body_file_raw
+    body.seek(0, 2)
+    size = body.tell()
+    body.seek(max(0, size - len(boundary) - 16))
+    tail = body.read()
+    body.seek(0)
+    if not boundary or f"--{boundary}--".encode() not in tail:
+        raise HTTPBadRequest("The upload is incomplete: send it again.")
 
 
 def includeme(config):

@@ -35,7 +35,13 @@ def read_json(request):
         )
     if (request.content_length or 0) > MAX_JSON_BYTES:
         raise HTTPRequestEntityTooLarge("The JSON body is larger than 1 MB.")
-    body = request.body_file.read(MAX_JSON_BYTES + 1)
+    # Read from the start of a seekable copy: a retried request (pyramid_retry)
+    # reads the same body again.
+    request.make_body_seekable()
+    raw = request.body_file_raw
+    raw.seek(0)
+    body = raw.read(MAX_JSON_BYTES + 1)
+    raw.seek(0)
     if len(body) > MAX_JSON_BYTES:
         raise HTTPRequestEntityTooLarge("The JSON body is larger than 1 MB.")
     try:

@@ -10,6 +10,7 @@ from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken, URLDecodeError
 from pyramid.httpexceptions import (
     HTTPBadRequest,
     HTTPClientError,
+    HTTPConflict,
     HTTPInternalServerError,
     HTTPMovedPermanently,
     HTTPNotFound,
@@ -19,6 +20,7 @@ from pyramid.httpexceptions import (
 )
 from pyramid.renderers import render_to_response
 from pyramid.view import exception_view_config, forbidden_view_config
+from sqlalchemy.orm.exc import StaleDataError
 
 from cms.redirects import find_redirect
 from cms.traversal import wants_api
@@ -133,6 +135,14 @@ def bad_csrf(exc, request):
         request,
         exc,
         "This request lacks a valid security token: reload the page and try again.",
+    )
+
+
+@exception_view_config(StaleDataError)
+def changed_meanwhile(exc, request):
+    # Another writer changed the row between our read and our write.
+    return error_response(
+        request, HTTPConflict(), "The node changed meanwhile: read it again and retry."
     )
 
 

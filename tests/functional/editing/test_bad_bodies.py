@@ -1,0 +1,91 @@
+"""Bad request bodies on every write: a clear 4xx JSON error, nothing changed."""
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from cms.models import Node, Revision
+from tests.factories import add_document
+
+WRITES = [
+    ("POST", "/site/"),
+    ("PATCH", "/site/page/"),
+    ("POST", "/site/page/@@move"),
+    ("POST", "/site/page/@@copy"),
+    ("POST", "/site/@@order"),
+    ("POST", "/site/page/@@revert"),
+    ("POST", "/site/page/@@workflow"),
+    ("POST", "/site/page/@@sharing"),
+]
+BODIES = [
+    (b"{not json", "application/json", 400),
+    (b"[1, 2, 3]", "application/json", 400),
+    (b'"a string"', "application/json", 400),
+    (b"", "application/json", 400),
+    (b"\xff\xfe\x00", "application/json", 400),
+    (b'{"a": ' * 5000 + b"1" + b"}" * 5000, "application/json", 400),
+    (b'{"title": "x"}', "text/plain", 415),
+    (b'{"title": "x"}', "application/xml", 415),
+    (json.dumps({"title": "x" * (1024 * 1024 + 10)}).encode(), "application/json", 413),
+    (b'{"title": "nul\\u0000"}', "application/json", 400),
+]
+
+
+@pytest.fixture
+def page(dbsession, site):
+    page = add_document(site, "page", "Page", state="private")
+    dbsession.flush()
+    return page
+
+
+def counts(dbsession):
+    dbsession.expire_all()
+    return (
+        dbsession.scalar(select(func.count()).select_from(Node)),
+        dbsession.scalar(select(func.count()).select_from(Revision)),
+        dbsession.scalar(select(Node.title).where(Node.name == "page")),
+    )
+
+
+@pytest.mark.parametrize(("method", "url"), WRITES)
+def test_bad_bodies(testapp, dbsession, people, page, method, url):
+    before = counts(dbsession)
+    for body, content_type, status in BODIES:
+        response = testapp.request(
+            url,
+            method=method,
+            body=body,
+            headers={**people["admin"], "Content-Type": content_type},
+            expect_errors=True,
+        )
+        assert response.status_int == status, (body[:40], content_type, response.text)
+        assert response.json["error"]["message"]
+    assert counts(dbsession) == before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"title": "T", "unknown": 1},
+        {"title": ["list"]},
+        {"title": {"nested": True}},
+        {"title": 1.5},
+        {"title": True},
+        {"description": "x" * 3000},
+        {"body": 12},
+    ],
+)
+def test_wrong_fields_in_a_patch(testapp, dbsession, people, page, body):
+    before = counts(dbsession)
+    response = testapp.patch_json(
+        "/site/page/", body, headers=people["admin"], status=400
+    )
+    assert response.json["error"]["errors"]
+    assert counts(dbsession) == before
+
+
+def test_methods_that_do_not_exist_are_4xx(testapp, people, page):
+    for method in ("PUT", "OPTIONS", "TRACE"):
+        response = testapp.request("/site/page/", method=method, expect_errors=True)
+        assert 400 <= response.status_int < 500, method

@@ -1,0 +1,106 @@
+"""ETags, 304 and 412: no lost updates."""
+
+import pytest
+
+from tests.factories import add_document
+
+
+@pytest.fixture
+def page(dbsession, site):
+    page = add_document(site, "page", "Page", state="private")
+    dbsession.flush()
+    return page
+
+
+def test_get_sends_etag_and_last_modified(testapp, people, page):
+    response = testapp.get("/site/page/", headers=people["editor"])
+    assert response.headers["ETag"].startswith('"')
+    assert response.headers["Last-Modified"]
+
+
+def test_if_none_match_gives_304(testapp, people, page):
+    editor = people["editor"]
+    etag = testapp.get("/site/page/", headers=editor).headers["ETag"]
+    response = testapp.get(
+        "/site/page/", headers={**editor, "If-None-Match": etag}, status=304
+    )
+    assert response.body == b""
+    assert response.headers["ETag"] == etag
+
+
+def test_etag_changes_when_the_node_or_its_children_change(
+    testapp, dbsession, people, page
+):
+    editor = people["editor"]
+    first = testapp.get("/site/", headers=editor).headers["ETag"]
+    add_document(page.__parent__, "another")
+    dbsession.flush()
+    second = testapp.get("/site/", headers=editor).headers["ETag"]
+    assert first != second
+    testapp.get("/site/", headers={**editor, "If-None-Match": first}, status=200)
+
+
+def test_etag_differs_between_html_and_json_callers_seeing_different_things(
+    testapp, people, page
+):
+    anonymous = testapp.get("/site/", headers=people[None]).headers["ETag"]
+    editor = testapp.get("/site/", headers=people["editor"]).headers["ETag"]
+    assert anonymous != editor
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("PATCH", "/site/page/", {"title": "Mine"}),
+        ("DELETE", "/site/page/", None),
+        ("POST", "/site/page/@@move", {"id": "moved"}),
+    ],
+)
+def test_stale_if_match_is_412_and_changes_nothing(
+    testapp, dbsession, people, page, method, url, body
+):
+    editor = people["editor"]
+    stale = testapp.get("/site/page/", headers=editor).headers["ETag"]
+    testapp.patch_json("/site/page/", {"title": "Theirs"}, headers=editor)
+    headers = {**editor, "If-Match": stale}
+    if body is None:
+        response = testapp.request(url, method=method, headers=headers, status=412)
+    else:
+        send = getattr(testapp, f"{method.lower()}_json")
+        response = send(url, body, headers=headers, status=412)
+    assert response.json["error"]["type"] == "PreconditionFailed"
+    data = testapp.get("/site/page/", headers=editor).json
+    assert (data["title"], data["id"]) == ("Theirs", "page")
+
+
+def test_current_if_match_is_accepted(testapp, people, page):
+    editor = people["editor"]
+    etag = testapp.get("/site/page/", headers=editor).headers["ETag"]
+    response = testapp.patch_json(
+        "/site/page/", {"title": "Fine"}, headers={**editor, "If-Match": etag}
+    )
+    assert response.headers["ETag"] != etag
+    testapp.patch_json(
+        "/site/page/",
+        {"title": "Again"},
+        headers={**editor, "If-Match": etag},
+        status=412,
+    )
+
+
+@pytest.mark.parametrize(
+    "header", ["garbage", '"x"', 'W/"abc"', ",,,", '"' + "0" * 32 + '-1"']
+)
+def test_malformed_if_match_is_412(testapp, people, page, header):
+    testapp.patch_json(
+        "/site/page/",
+        {"title": "No"},
+        headers={**people["editor"], "If-Match": header},
+        status=412,
+    )
+
+
+def test_star_matches_any(testapp, people, page):
+    testapp.patch_json(
+        "/site/page/", {"title": "Yes"}, headers={**people["editor"], "If-Match": "*"}
+    )
