@@ -7,9 +7,26 @@ dispatches.
 import argparse
 import sys
 
-from cms.scripts import check, groups, open_site, tokens, users
+from cms.scripts import (
+    blobs,
+    check,
+    export,
+    groups,
+    import_,
+    open_site,
+    tokens,
+    users,
+)
 
-COMMANDS = {"check": check, "groups": groups, "tokens": tokens, "users": users}
+COMMANDS = {
+    "blobs": blobs,
+    "check": check,
+    "export": export,
+    "groups": groups,
+    "import": import_,
+    "tokens": tokens,
+    "users": users,
+}
 
 
 def parse_args(argv):

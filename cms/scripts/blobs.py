@@ -1,0 +1,109 @@
+"""``cms-admin INI blobs clean|check``: keep the blob store and the database agreed.
+
+A blob is referenced by a File or Image (``blob_key``), by an Image's scales,
+and by the revisions of files and images (a revert may bring an old blob
+back). ``clean`` removes the others once they are older than any upload's
+transaction (an upload writes its blob before its row commits), and the
+temporary files crashed uploads left; ``check`` finds referenced blobs that
+are missing.
+"""
+
+import argparse
+import sys
+import time
+
+from cms.transfer import referenced_blobs
+
+HELP = "blob store upkeep: clean (remove unreferenced blobs), check (find missing)"
+
+#: An upload's transaction is over well within this many seconds.
+DEFAULT_AGE = 3600
+
+
+def _seconds(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError("a whole number of seconds, from 0")
+    return value
+
+
+def add_arguments(parser):
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    clean = actions.add_parser(
+        "clean",
+        help="remove blobs no node and no revision references, and leftover "
+        "temporary files",
+        description="Remove blobs that no node and no revision references, and "
+        "temporary files left by crashed uploads.",
+    )
+    clean.add_argument(
+        "--older-than",
+        type=_seconds,
+        default=DEFAULT_AGE,
+        metavar="SECONDS",
+        help=f"spare what changed more recently (default: {DEFAULT_AGE})",
+    )
+    clean.add_argument(
+        "--dry-run", action="store_true", help="list what would go; remove nothing"
+    )
+    actions.add_parser(
+        "check",
+        help="report referenced blobs missing from the store (exit 1 if any)",
+        description="Report blobs that nodes or revisions reference but the store "
+        "lacks; exit 1 if there are any.",
+    )
+
+
+def _clean(store, referenced, args):
+    verb = "would remove" if args.dry_run else "removed"
+    removed = size = 0
+    for key in store.orphans(referenced, args.older_than):
+        try:
+            bytes_ = store.path(key).stat().st_size
+        except FileNotFoundError:
+            continue
+        if not args.dry_run:
+            store.delete(key)
+        print(f"{verb} {key} ({bytes_} bytes)")
+        removed += 1
+        size += bytes_
+    if args.dry_run:
+        cutoff = time.time() - args.older_than
+        tmp = sum(
+            1
+            for entry in store.tmp.iterdir()
+            if entry.is_file() and entry.stat().st_mtime < cutoff
+        )
+    else:
+        tmp = store.clean_tmp(args.older_than)
+    print(
+        f"{verb.capitalize()} {removed} unreferenced blobs ({size} bytes) and "
+        f"{tmp} temporary files; {len(referenced)} blobs are referenced."
+    )
+    return 0
+
+
+def _check(store, referenced):
+    missing = 0
+    for key, paths in sorted(referenced.items()):
+        try:
+            present = store.exists(key)
+        except ValueError:
+            present = False
+        if not present:
+            missing += 1
+            more = f" and {len(paths) - 1} more" if len(paths) > 1 else ""
+            print(f"missing {key}: referenced by {paths[0]}{more}", file=sys.stderr)
+    print(f"Checked {len(referenced)} referenced blobs: {missing} missing.")
+    return 1 if missing else 0
+
+
+def run(request, args):
+    store = request.registry["blobstore"]
+    referenced = referenced_blobs(request.dbsession)
+    if args.action == "clean":
+        return _clean(store, referenced, args)
+    return _check(store, referenced)
