@@ -60,7 +60,7 @@ def create(request, container, data, upload=None):
     """
     require(request, P.ADD, container)
     type_name = data.get("@type")
-    if type_name not in CONTENT_TYPES:
+    if not isinstance(type_name, str) or type_name not in CONTENT_TYPES:
         raise _field_error("@type", f"One of: {', '.join(CONTENT_TYPES)}.")
     check_fields(data, {"@type", "id", *(field.name for field in FIELDS[type_name])})
     if not container.is_container:
@@ -203,7 +203,7 @@ def copy(request, node, data):
                 parent.add(clone, name or parent.unique_name(node.name))
             else:
                 parent.add(clone, original.name)
-        except (InvalidName, NameTaken) as error:
+        except (InvalidName, NameTaken, NotAContainer) as error:
             raise _tree_error(error) from None
         record(request, clone, f"Copied from {original.path}", list(snapshot(clone)))
         copies[original.id] = clone
@@ -255,9 +255,10 @@ def revert(request, node, data):
     require(request, P.EDIT, node)
     check_fields(data, {"version"}, ("version",))
     number = data["version"]
-    revision = (
-        get_revision(request.dbsession, node, number) if type(number) is int else None
-    )
+    revision = None
+    # Bounded: a number past the column's range is no version, not an error.
+    if type(number) is int and 1 <= number < 2**31:
+        revision = get_revision(request.dbsession, node, number)
     if revision is None:
         raise _field_error("version", "No such version of this node.")
     values = {

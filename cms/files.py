@@ -97,6 +97,8 @@ def read_multipart(request):
         raise HTTPBadRequest("The multipart body could not be read.") from None
     fields, upload = {}, None
     for key, value in items:
+        if not isinstance(key, str):
+            raise HTTPBadRequest("Every part of the form needs a name.")
         if key in fields or (key == "file" and upload is not None):
             raise Invalid([{"field": key, "message": "Given more than once."}])
         if key == "file":

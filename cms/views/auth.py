@@ -5,6 +5,7 @@ same way whether or not the account exists (:mod:`cms.security.throttle`).
 """
 
 from pyramid.httpexceptions import (
+    HTTPBadRequest,
     HTTPNoContent,
     HTTPSeeOther,
     HTTPTooManyRequests,
@@ -70,7 +71,15 @@ def login(root, request):
             )
         title, expires_in = token_options(data, default_title="Login")
     elif request.content_type in FORM_TYPES:
-        credentials = (request.POST.get("login", ""), request.POST.get("password", ""))
+        try:
+            credentials = (
+                request.POST.get("login", ""),
+                request.POST.get("password", ""),
+            )
+        except ValueError:  # a multipart body without its boundary
+            raise HTTPBadRequest("The form could not be read.") from None
+        if not all(isinstance(value, str) for value in credentials):
+            raise HTTPBadRequest("Login and password are text fields.")
     else:
         raise HTTPUnsupportedMediaType("Send a login form or JSON.")
     login_name, password = credentials

@@ -477,4 +477,11 @@ def test_only_a_few_views_are_public(app):
         ]
         if permission == [NO_PERMISSION_REQUIRED]:
             public.add(view["name"] or view["route_name"])
-    assert public == {"login", "logout", "healthz", "readyz", "__static/"}
+    assert public == {
+        "login",
+        "logout",
+        "healthz",
+        "readyz",
+        "__static/",
+        "openapi.json",
+    }
