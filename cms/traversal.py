@@ -68,8 +68,12 @@ class NodeTraverser:
 
     def __call__(self, request):
         if request.matched_route is not None:
-            # URL dispatch (health checks, static files) needs no node.
-            return _result(self.root, "", (), (), self.root)
+            # URL dispatch (health checks, static files) needs no node; a
+            # route's "*subpath" (the static files' path) is kept.
+            subpath = (request.matchdict or {}).get("subpath", ())
+            if isinstance(subpath, str):
+                subpath = split_path_info(subpath)
+            return _result(self.root, "", subpath, (), self.root)
         path = request.path_info
         if len(path) > MAX_PATH_LENGTH:
             raise HTTPRequestURITooLong("The URL is too long.")

@@ -126,3 +126,11 @@ def test_paging_links_walk_a_large_folder(testapp, dbsession, root):
     assert seen == [f"P{number:02d}" for number in range(30)]
     assert page.html.select_one("a[rel=next]") is None
     assert page.html.select_one("a[rel=prev]") is not None
+
+
+def test_the_stylesheet_is_served(testapp, site):
+    page = testapp.get("/")
+    href = page.html.select_one('link[rel="stylesheet"]')["href"]
+    response = testapp.get(href)
+    assert response.content_type == "text/css"
+    assert b".site-header" in response.body
