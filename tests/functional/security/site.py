@@ -94,6 +94,11 @@ VIEWERS = {"reader", "contributor", "editor", "manager", "owner"}
 TABLE = {
     "view": {state: VIEWERS for state in ("private", "pending", "published")},
     "share": {state: {"manager"} for state in ("private", "pending", "published")},
+    "edit": {
+        "private": {"editor", "manager", "owner"},
+        "pending": {"editor", "manager"},
+        "published": {"editor", "manager"},
+    },
     "submit": {
         state: {"owner", "editor", "manager"}
         for state in ("private", "pending", "published")

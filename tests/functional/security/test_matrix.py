@@ -155,6 +155,20 @@ def test_sharing_read(testapp, site, caller):
 
 
 @pytest.mark.parametrize("caller", CALLERS)
+def test_history_and_draft(testapp, site, caller):
+    """Doors for editors: history, an old version, the draft."""
+    for path in PATHS:
+        status = expected(caller, path, "edit")
+        for url in (path + "@@history", path + "@@history/1", path + "?version=draft"):
+            response = testapp.get(
+                url, headers=site.json_headers[caller], status=(status, 404)
+            )
+            if status != 200:
+                assert response.status_int == status, (caller, url)
+            assert_no_leak(response, caller)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
 def test_transitions(testapp, dbsession, site, rollback, caller):
     for path in PATHS:
         state = SPECS[path].state
