@@ -263,6 +263,10 @@ def main(argv=sys.argv):
     # The app refuses to start without a session-signing secret; this process
     # serves no request, so a random one does when none is given.
     os.environ.setdefault("CMS_SECRET", secrets.token_hex(32))
+    # Nor does it store files: a blob folder beside the database will do.
+    os.environ.setdefault(
+        "CMS_BLOB_DIR", os.path.join(tmpdir or tempfile.gettempdir(), "cms-blobs")
+    )
     try:
         with open_site(args.config_uri) as env:
             request = env["request"]

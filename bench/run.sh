@@ -80,6 +80,8 @@ BASE=http://127.0.0.1:$PORT
 export CMS_DATABASE_URL=sqlite:///$TMP/bench.db
 # The session cookie's signing key: a throw-away one unless one is given.
 export CMS_SECRET=${CMS_SECRET:-$("$VENV/bin/python" -c 'import secrets; print(secrets.token_hex(32))')}
+# Uploaded files would go here; the benchmark tree has none.
+export CMS_BLOB_DIR=$TMP/blobs
 export PYTHONWARNINGS=ignore
 cd "$TMP"  # nothing the tools write lands in the checkout
 
