@@ -39,14 +39,18 @@ def set_headers(event):
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     # pyramid_tm's instruction to commit a 4xx answer is for us alone.
     headers.pop("X-TM", None)
+    route = getattr(request, "matched_route", None)
+    if route is not None and route.name.startswith("__static"):
+        # The same stylesheet for everyone: its own caching stands.
+        return
     if has_credentials(request):
-        response.cache_control = "private, no-cache"
+        headers["Cache-Control"] = "private, no-cache"
     elif (
         request.method in ("GET", "HEAD")
         and response.status_int in CACHEABLE
         and "Cache-Control" not in headers
     ):
-        response.cache_control = "public, max-age=0, must-revalidate"
+        headers["Cache-Control"] = "public, max-age=0, must-revalidate"
 
 
 def includeme(config):

@@ -112,7 +112,10 @@ def parse_batch_params(request):
 
 
 def children_batch(dbsession, parent, size, after=None, before=None, where=None):
-    """Return a :class:`Batch` of *parent*'s children (two queries: rows, count).
+    """Return a :class:`Batch` of *parent*'s children.
+
+    One query for the rows, and one for the count unless the first batch
+    already holds them all (a leaf, a small folder).
 
     *where* narrows the children, e.g. to those the caller may view
     (:func:`cms.security.trimming.viewable_children`).
@@ -135,7 +138,11 @@ def children_batch(dbsession, parent, size, after=None, before=None, where=None)
     rows = list(dbsession.execute(query.limit(size + 1)))
     more = len(rows) > size
     rows = rows[:size]
-    total = dbsession.scalar(select(func.count()).select_from(Node).where(*scope))
+    if after is None and before is None and not more:
+        # The first batch holds every child: the count is known, no query.
+        total = len(rows)
+    else:
+        total = dbsession.scalar(select(func.count()).select_from(Node).where(*scope))
     batch = Batch(items=rows, total=total, size=size, after=after, before=before)
     if before is not None:
         rows.reverse()
