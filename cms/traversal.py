@@ -24,7 +24,7 @@ header: the traverser drops the prefix and makes the request ask for JSON.
 from pyramid.httpexceptions import HTTPRequestURITooLong, HTTPServiceUnavailable
 from pyramid.interfaces import ITraverser
 from pyramid.traversal import split_path_info
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from zope.interface import implementer
@@ -106,6 +106,16 @@ class NodeTraverser:
         return _result(context, "", (), segments, root)
 
 
+#: The nodes at a list of paths, with their local roles in the same statement
+#: (a LEFT OUTER JOIN): the security policy reads them from the lineage. Built
+#: once: every request runs it.
+LINEAGE_QUERY = (
+    select(Node)
+    .where(Node.path.in_(bindparam("paths", expanding=True)))
+    .options(joinedload(Node.local_roles))
+)
+
+
 def _load_lineage(dbsession, segments):
     """Return ``{path: node}`` for every prefix of *segments* (one query)."""
     paths, path = ["/"], "/"
@@ -114,11 +124,7 @@ def _load_lineage(dbsession, segments):
             break
         path = f"{path}{segment}/"
         paths.append(path)
-    # The local roles come in the same statement (a LEFT OUTER JOIN): the
-    # security policy reads them from the lineage.
-    rows = dbsession.scalars(
-        select(Node).where(Node.path.in_(paths)).options(joinedload(Node.local_roles))
-    ).unique()
+    rows = dbsession.scalars(LINEAGE_QUERY, {"paths": paths}).unique()
     return {node.path: node for node in rows}
 
 

@@ -7,6 +7,7 @@ every ancestor is published too; the caller decides that from the lineage.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from pyramid.authorization import (
     ALL_PERMISSIONS,
@@ -87,11 +88,13 @@ TRANSITIONS = {
 }
 
 
+@cache
 def acl_for(state, public):
     """Return the ACL of a node in *state*; *public*: every ancestor published.
 
     Members of ``admins`` may do anything anywhere. The ACL ends by denying
-    everything else, so that a parent's ACL never speaks for its child.
+    everything else, so that a parent's ACL never speaks for its child. There
+    are six ACLs in all: each is built once, and is a tuple so none changes.
     """
     acl = [
         (Allow, ADMIN_PRINCIPAL, ALL_PERMISSIONS),
@@ -104,7 +107,7 @@ def acl_for(state, public):
             continue
         acl.extend((Allow, f"role:{role}", permission) for role in roles)
     acl.append(DENY_ALL)
-    return acl
+    return tuple(acl)
 
 
 def transitions_from(state):
