@@ -30,39 +30,28 @@ _ADDERS = ("contributor", "editor", "manager")
 _EDITORS = ("editor", "manager")
 _SUBMITTERS = ("owner", "editor", "manager")
 
-#: For each state, which roles hold which permission.
+#: Who holds which permission in any state…
+_EVERY_STATE = {
+    P.VIEW: _VIEWERS,
+    P.ADD: _ADDERS,
+    P.EDIT: _EDITORS,
+    P.DELETE: _EDITORS,
+    P.SUBMIT: _SUBMITTERS,
+    P.PUBLISH: _EDITORS,
+    P.SHARE: ("manager",),
+}
+#: …and, per state, which roles hold which permission: an owner may still
+#: edit and delete what they have not yet submitted.
 STATES = {
     PRIVATE: {
-        "title": "Private",
-        P.VIEW: _VIEWERS,
-        P.ADD: _ADDERS,
+        **_EVERY_STATE,
         P.EDIT: (*_EDITORS, "owner"),
         P.DELETE: (*_EDITORS, "owner"),
-        P.SUBMIT: _SUBMITTERS,
-        P.PUBLISH: _EDITORS,
-        P.SHARE: ("manager",),
     },
-    PENDING: {
-        "title": "Pending review",
-        P.VIEW: _VIEWERS,
-        P.ADD: _ADDERS,
-        P.EDIT: _EDITORS,
-        P.DELETE: _EDITORS,
-        P.SUBMIT: _SUBMITTERS,
-        P.PUBLISH: _EDITORS,
-        P.SHARE: ("manager",),
-    },
-    PUBLISHED: {
-        "title": "Published",
-        P.VIEW: _VIEWERS,
-        P.ADD: _ADDERS,
-        P.EDIT: _EDITORS,
-        P.DELETE: _EDITORS,
-        P.SUBMIT: _SUBMITTERS,
-        P.PUBLISH: _EDITORS,
-        P.SHARE: ("manager",),
-    },
+    PENDING: _EVERY_STATE,
+    PUBLISHED: _EVERY_STATE,
 }
+STATE_TITLES = {PRIVATE: "Private", PENDING: "Pending review", PUBLISHED: "Published"}
 
 #: Roles that grant ``view`` in every state (listings use it in SQL).
 VIEW_ROLES = frozenset(_VIEWERS) - {"owner"}
@@ -103,8 +92,6 @@ def acl_for(state, public):
     if state == PUBLISHED and public:
         acl.append((Allow, Everyone, P.VIEW))
     for permission, roles in STATES[state].items():
-        if permission == "title":
-            continue
         acl.extend((Allow, f"role:{role}", permission) for role in roles)
     acl.append(DENY_ALL)
     return tuple(acl)

@@ -7,13 +7,13 @@ from cms.models import Node
 from cms.security.permissions import Permission
 from cms.security.sharing import get_sharing, set_sharing
 from cms.validation import read_json
-from cms.workflow import STATES, transitions_from
+from cms.workflow import STATE_TITLES, transitions_from
 
 
 def workflow_info(request, node):
     return {
         "state": node.state,
-        "title": STATES[node.state]["title"],
+        "title": STATE_TITLES[node.state],
         "transitions": [
             {"id": transition.id, "title": transition.title}
             for transition in transitions_from(node.state)
