@@ -1,0 +1,231 @@
+"""The site-wide path items: login, tokens, users, groups, health checks and
+this document."""
+
+from cms.openapi.builders import _json_body, _param_ref, _ref
+from cms.openapi.operations import (
+    BEARER,
+    NO_AUTH,
+    OPTIONAL_AUTH,
+    READ_ERRORS,
+    _answer,
+    _header_ref,
+    _links,
+    _op,
+)
+
+
+def _site_paths():
+    def created(description, schema, links):
+        return {
+            201: _answer(
+                description, schema, {"Location": _header_ref("Location")}, links
+            )
+        }
+
+    def ok(description, schema):
+        return {200: _answer(description, schema)}
+
+    def admin_json_write(operation_id, summary, success, body, example, errors):
+        return _op(
+            operation_id,
+            summary,
+            "principals",
+            success,
+            errors,
+            requestBody=_json_body(_ref(body), example=example),
+            security=BEARER,
+        )
+
+    deleted = {204: _answer("Deleted.")}
+    user_links = _links(("getUser", "updateUser", "deleteUser"), "login", "login")
+    group_links = _links(("getGroup", "updateGroup", "deleteGroup"), "name", "name")
+    return {
+        "/@@login": {
+            "post": _op(
+                "login",
+                "Log in: get an API token",
+                "auth",
+                {
+                    201: _answer(
+                        "A new token: its secret shown this once.", "LoginToken"
+                    )
+                },
+                (400, 413, 415, 429),
+                description="A failed login answers 401 with one message for "
+                "every cause. Repeated failures for one account or address are "
+                "slowed down, then answered 429. (Browsers post the login form "
+                "instead, and get a session cookie and a 303.)",
+                requestBody=_json_body(
+                    _ref("Login"), example={"login": "admin", "password": "…"}
+                ),
+                security=NO_AUTH,
+            ),
+        },
+        "/@@logout": {
+            "post": _op(
+                "logout",
+                "Log out: revoke the token sent (or end the browser session)",
+                "auth",
+                {
+                    204: _answer("Logged out."),
+                    303: _answer("A browser's session ended: to the site."),
+                },
+                security=OPTIONAL_AUTH,
+            ),
+        },
+        "/@@tokens": {
+            "get": _op(
+                "listTokens",
+                "The caller's API tokens (never their secret)",
+                "auth",
+                ok("Tokens.", "Tokens"),
+                security=BEARER,
+            ),
+            "post": _op(
+                "createToken",
+                "Make an API token for the caller",
+                "auth",
+                {
+                    201: _answer(
+                        "The token; its secret shown this once.",
+                        "CreatedToken",
+                        links=_links(("deleteToken",), "id", "id"),
+                    )
+                },
+                (400, 413, 415),
+                requestBody=_json_body(_ref("NewToken"), example={"title": "CI"}),
+                security=BEARER,
+            ),
+        },
+        "/@@tokens/{id}": {
+            "parameters": [_param_ref("token")],
+            "delete": _op(
+                "deleteToken",
+                "Revoke one of the caller's tokens",
+                "auth",
+                deleted,
+                (404,),
+                security=BEARER,
+            ),
+        },
+        "/@@users": {
+            "get": _op(
+                "listUsers",
+                "Every user (admins)",
+                "principals",
+                ok("Users.", "Users"),
+                (403,),
+                security=BEARER,
+            ),
+            "post": admin_json_write(
+                "createUser",
+                "Add a user (admins)",
+                created("The new user.", "User", user_links),
+                "NewUser",
+                {"login": "alice", "password": "…", "groups": ["staff"]},
+                (400, 403, 409, 413, 415),
+            ),
+        },
+        "/@@users/{login}": {
+            "parameters": [_param_ref("login")],
+            "get": _op(
+                "getUser",
+                "A user (admins, or the user themselves)",
+                "principals",
+                ok("The user.", "User"),
+                READ_ERRORS,
+                security=BEARER,
+            ),
+            "patch": admin_json_write(
+                "updateUser",
+                "Change a user (admins; a user their own password, email, fullname)",
+                ok("The user.", "User"),
+                "UserChanges",
+                {"fullname": "Alice"},
+                (400, *READ_ERRORS, 413, 415),
+            ),
+            "delete": _op(
+                "deleteUser",
+                "Delete a user (admins; the last active admin stays)",
+                "principals",
+                deleted,
+                (400, *READ_ERRORS),
+                security=BEARER,
+            ),
+        },
+        "/@@groups": {
+            "get": _op(
+                "listGroups",
+                "Every group (admins)",
+                "principals",
+                ok("Groups.", "Groups"),
+                (403,),
+                security=BEARER,
+            ),
+            "post": admin_json_write(
+                "createGroup",
+                "Add a group (admins); members are set on the users",
+                created("The new group.", "Group", group_links),
+                "NewGroup",
+                {"name": "staff", "title": "Staff"},
+                (400, 403, 409, 413, 415),
+            ),
+        },
+        "/@@groups/{name}": {
+            "parameters": [_param_ref("group")],
+            "get": _op(
+                "getGroup",
+                "A group (admins)",
+                "principals",
+                ok("The group.", "Group"),
+                READ_ERRORS,
+                security=BEARER,
+            ),
+            "patch": admin_json_write(
+                "updateGroup",
+                "Change a group's title (admins)",
+                ok("The group.", "Group"),
+                "GroupChanges",
+                {"title": "Staff"},
+                (400, *READ_ERRORS, 413, 415),
+            ),
+            "delete": _op(
+                "deleteGroup",
+                "Delete a group (admins; `admins` stays)",
+                "principals",
+                deleted,
+                (400, *READ_ERRORS),
+                security=BEARER,
+            ),
+        },
+        "/healthz": {
+            "get": _op(
+                "healthz",
+                "The process answers",
+                "health",
+                ok("Alive.", "Health"),
+                security=NO_AUTH,
+            ),
+        },
+        "/readyz": {
+            "get": _op(
+                "readyz",
+                "The database answers too",
+                "health",
+                {
+                    **ok("Ready.", "Readiness"),
+                    503: _answer("The database does not answer.", "Readiness"),
+                },
+                security=NO_AUTH,
+            ),
+        },
+        "/@@openapi.json": {
+            "get": _op(
+                "openapi",
+                "This document",
+                "health",
+                ok("The OpenAPI document.", "OpenAPI"),
+                security=NO_AUTH,
+            ),
+        },
+    }
