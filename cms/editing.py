@@ -205,8 +205,12 @@ def copy(request, node, data):
                 parent.add(clone, original.name)
         except (InvalidName, NameTaken, NotAContainer) as error:
             raise _tree_error(error) from None
+        if original is not node:
+            # add() appends; the copy keeps the editors' order instead.
+            clone.position = original.position
         record(request, clone, f"Copied from {original.path}", list(snapshot(clone)))
         copies[original.id] = clone
+    _forget_redirect(request, copies[node.id].path, subtree=True)
     return copies[node.id]
 
 
@@ -236,8 +240,8 @@ def transition(request, node, data):
     check_fields(data, {"transition", "comment"}, ("transition",))
     name, comment = data["transition"], data.get("comment", "")
     chosen = TRANSITIONS.get(name) if isinstance(name, str) else None
-    if chosen is None or node.state not in chosen.sources:
-        allowed = ", ".join(t.id for t in transitions_from(node.state))
+    if chosen is None or chosen not in transitions_from(node):
+        allowed = ", ".join(t.id for t in transitions_from(node))
         raise _field_error("transition", f"From {node.state}: {allowed}.")
     if not isinstance(comment, str) or len(comment) > 2000:
         raise _field_error("comment", "At most 2000 characters.")

@@ -99,6 +99,9 @@ def read_multipart(request):
     for key, value in items:
         if not isinstance(key, str):
             raise HTTPBadRequest("Every part of the form needs a name.")
+        if key == "csrf_token":
+            continue  # checked before the view ran
+
         if key in fields or (key == "file" and upload is not None):
             raise Invalid([{"field": key, "message": "Given more than once."}])
         if key == "file":

@@ -5,10 +5,12 @@ the path wins: ``/old/a/b/@@edit`` follows a redirect from ``/old/`` to
 wherever that node is now, with ``a/b/@@edit`` kept. One query.
 """
 
+from urllib.parse import quote
+
 from pyramid.traversal import split_path_info
 from sqlalchemy import select
 
-from cms.models import Redirect
+from cms.models import Node, Redirect
 from cms.models.node import is_valid_name
 from cms.security.permissions import Permission
 from cms.traversal import MAX_DEPTH
@@ -16,14 +18,22 @@ from cms.urls import node_url
 
 
 def find_redirect(request):
-    """Return the URL the request's path has moved to, or ``None``."""
+    """Return the URL the request's path has moved to, or ``None``.
+
+    Only paths below the deepest node that exists are looked up: a redirect
+    from a path where a node lives now is shadowed by it (and following it
+    would loop).
+    """
     segments = split_path_info(request.path_info)
+    context = getattr(request, "context", None)
+    existing = context.path if isinstance(context, Node) else "/"
     prefixes, path = [], "/"
     for segment in segments[:MAX_DEPTH]:
         if not is_valid_name(segment):
             break
         path = f"{path}{segment}/"
-        prefixes.append(path)
+        if len(path) > len(existing):
+            prefixes.append(path)
     if not prefixes:
         return None
     redirect = request.dbsession.scalars(
@@ -36,7 +46,9 @@ def find_redirect(request):
     if not request.has_permission(Permission.VIEW, found.node):
         return None
     rest = segments[found.path.count("/") - 1 :]
-    url = node_url(request, found.node.path) + "/".join(rest)
+    url = node_url(request, found.node.path) + "/".join(
+        quote(segment, safe="@") for segment in rest
+    )
     if rest and request.path_info.endswith("/"):
         url += "/"
     if request.query_string:

@@ -44,4 +44,5 @@ def safe_came_from(request, target):
             break
     if not target.startswith("/") or target.startswith(("//", "/\\")) or "\\" in target:
         return home
-    return site_url(request) + target
+    # Percent-encode what a Location header cannot carry; keep what is encoded.
+    return site_url(request) + quote(target, safe="/?#&=%:@!$'()*+,;~")

@@ -70,7 +70,10 @@ TRANSITIONS = {
     transition.id: transition
     for transition in (
         Transition("submit", "Submit for review", (PRIVATE,), PENDING, P.SUBMIT),
-        Transition("publish", "Publish", (PRIVATE, PENDING), PUBLISHED, P.PUBLISH),
+        # From published too: it makes a published page's draft live.
+        Transition(
+            "publish", "Publish", (PRIVATE, PENDING, PUBLISHED), PUBLISHED, P.PUBLISH
+        ),
         Transition("retract", "Retract", (PUBLISHED, PENDING), PRIVATE, P.SUBMIT),
         Transition("reject", "Reject", (PENDING,), PRIVATE, P.PUBLISH),
     )
@@ -97,9 +100,18 @@ def acl_for(state, public):
     return tuple(acl)
 
 
-def transitions_from(state):
-    """Return the transitions that leave *state*, in a stable order."""
-    return [t for t in TRANSITIONS.values() if state in t.sources]
+def transitions_from(node):
+    """Return the transitions *node* may take now, in a stable order.
+
+    One that leads back to the node's own state (publishing a published
+    page) is only there to make a draft live.
+    """
+    return [
+        transition
+        for transition in TRANSITIONS.values()
+        if node.state in transition.sources
+        and (transition.target != node.state or node.has_draft)
+    ]
 
 
 def is_public(node):

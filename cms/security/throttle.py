@@ -31,7 +31,8 @@ def _keys(login, address):
 def retry_after(request, login, address):
     """Return seconds to wait if this login attempt must be refused, else 0.
 
-    Also sleeps a little when earlier attempts failed.
+    When earlier attempts failed, the answer is also held back a little (after
+    the request's transaction has ended).
     """
     settings = request.registry.settings
     window = timedelta(seconds=settings["cms.login_window"])
@@ -49,7 +50,10 @@ def retry_after(request, login, address):
             remaining = (row.window_start + window - now).total_seconds()
             wait = max(wait, int(remaining) + 1)
     if not wait and worst > SLOW_AFTER:
-        time.sleep(settings["cms.login_slowdown"] * (worst - SLOW_AFTER))
+        delay = settings["cms.login_slowdown"] * (worst - SLOW_AFTER)
+        # Wait once the transaction is over: sleeping inside it would hold
+        # SQLite's write lock and make every other writer wait too.
+        request.add_finished_callback(lambda request: time.sleep(delay))
     return wait
 
 

@@ -11,6 +11,8 @@ from cms.security.permissions import Permission
 from cms.security.trimming import viewable_children
 from cms.serializers import breadcrumbs, serialize_node, summary
 from cms.traversal import wants_api
+from cms.urls import node_url
+from cms.views.errors import wants_json
 
 
 @view_config(
@@ -37,7 +39,7 @@ from cms.traversal import wants_api
 def node_view(node, request):
     if not request.path_info.endswith("/") and not wants_api(request):
         # Canonical URLs end with "/": relative links depend on it.
-        location = request.path_url + "/"
+        location = node_url(request, node.path)
         if request.query_string:
             location += "?" + request.query_string
         raise HTTPMovedPermanently(location=location)
@@ -47,8 +49,12 @@ def node_view(node, request):
         request.dbsession, node, size, after, before, viewable_children(request, node)
     )
     data = serialize_node(request, node, batch, draft=draft)
-    # The page of a logged-in user carries their CSRF token: part of its tag.
-    answer_conditional_get(request, node, data, variant=get_csrf_token(request))
+    # HTML and JSON are two representations, and the page of a logged-in
+    # user carries their CSRF token: both are part of the tag.
+    rendering = "json" if wants_json(request) else "html"
+    answer_conditional_get(
+        request, node, data, variant=f"{rendering}|{get_csrf_token(request)}"
+    )
     return data
 
 

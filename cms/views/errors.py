@@ -6,7 +6,7 @@ JSON errors have the contract's shape: ``{"error": {"type": "NotFound",
 
 import logging
 
-from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken, URLDecodeError
+from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken
 from pyramid.httpexceptions import (
     HTTPBadRequest,
     HTTPClientError,
@@ -146,8 +146,9 @@ def changed_meanwhile(exc, request):
     )
 
 
-@exception_view_config(URLDecodeError)
+@exception_view_config(UnicodeDecodeError)
 def undecodable_url(exc, request):
+    # The path or the query string (WebOb decodes both lazily).
     return error_response(request, HTTPBadRequest(), "The URL is not valid UTF-8.")
 
 

@@ -16,7 +16,7 @@ def workflow_info(request, node):
         "title": STATE_TITLES[node.state],
         "transitions": [
             {"id": transition.id, "title": transition.title}
-            for transition in transitions_from(node.state)
+            for transition in transitions_from(node)
             if request.has_permission(transition.permission, node)
         ],
     }

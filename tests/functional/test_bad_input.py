@@ -41,6 +41,9 @@ BAD_URLS = [
     ("/?b_size=%D9%A3", 400),  # an Arabic-Indic digit is not a batch size
     ("/?b_size=99999999999999999999999", 400),
     ("/?b_size=1&b_size=2", 400),
+    ("/?b_size=%FF", 400),
+    ("/?%FF=1", 400),
+    ("/about/?version=%C3", 400),
     ("/about/?b_after=garbage", 400),
     ("/about/?b_after=1.2.3", 400),
     ("/about/?b_after=99999999999999999999.1", 400),

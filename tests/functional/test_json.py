@@ -93,6 +93,16 @@ def test_public_url_setting_names_the_ids(testapp, app, site):
     assert data["items"][0]["@id"] == "https://www.example.org/about/team/"
 
 
+def test_canonical_redirect_uses_the_public_url(testapp, app, site):
+    settings = app.registry.settings
+    settings["cms.public_url"] = "https://www.example.org"
+    try:
+        response = testapp.get("/about?b_size=5", status=301)
+    finally:
+        settings["cms.public_url"] = ""
+    assert response.location == "https://www.example.org/about/?b_size=5"
+
+
 def test_not_found_is_a_json_error(testapp, site):
     response = testapp.get("/about/nope/", headers=JSON, status=404)
     assert response.json == {

@@ -104,3 +104,17 @@ def test_star_matches_any(testapp, people, page):
     testapp.patch_json(
         "/site/page/", {"title": "Yes"}, headers={**people["editor"], "If-Match": "*"}
     )
+
+
+def test_html_and_json_have_different_etags(testapp, people, page):
+    editor = people["editor"]
+    auth = {"Authorization": editor["Authorization"]}
+    html = testapp.get("/site/page/", headers={**auth, "Accept": "text/html"})
+    json = testapp.get("/site/page/", headers=editor)
+    assert html.headers["ETag"] != json.headers["ETag"]
+    # A cache revalidating its HTML copy must not get a 304 for JSON.
+    testapp.get(
+        "/site/page/",
+        headers={**editor, "If-None-Match": html.headers["ETag"]},
+        status=200,
+    )

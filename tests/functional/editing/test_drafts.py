@@ -61,6 +61,24 @@ def test_publishing_makes_the_draft_live(testapp, people, page):
     )
 
 
+def test_publishing_a_draft_keeps_the_page_online(testapp, people, page):
+    editor = people["editor"]
+    testapp.patch_json("/site/page/", {"title": "Next"}, headers=editor)
+    offered = testapp.get("/site/page/@@workflow", headers=editor).json["transitions"]
+    assert [t["id"] for t in offered] == ["publish", "retract"]
+    testapp.post_json(
+        "/site/page/@@workflow", {"transition": "publish"}, headers=editor
+    )
+    data = testapp.get("/site/page/", headers=people[None]).json
+    assert (data["title"], data["state"]) == ("Next", "published")
+    # Without a draft there is nothing to publish again.
+    offered = testapp.get("/site/page/@@workflow", headers=editor).json["transitions"]
+    assert [t["id"] for t in offered] == ["retract"]
+    testapp.post_json(
+        "/site/page/@@workflow", {"transition": "publish"}, headers=editor, status=400
+    )
+
+
 def test_editing_a_private_page_changes_it_at_once(testapp, people, site, dbsession):
     add_document(site, "private", "Old", state="private")
     dbsession.flush()

@@ -218,3 +218,29 @@ def test_nothing_goes_under_a_file(testapp, people):
         status=400,
     )
     assert response.json["error"]["errors"][0]["field"] == "@type"
+
+
+def test_a_browser_sends_the_csrf_token_as_a_form_field(
+    app, testapp, dbsession, people
+):
+    from cms.models import User
+    from tests.factories import browser
+
+    editor = dbsession.scalars(select(User).where(User.login == "editor")).one()
+    client = browser(app, dbsession, editor)
+    token = client.get("/site/").html.select_one('meta[name="csrf-token"]')["content"]
+    response = client.post(
+        "/site/",
+        {"@type": "File", "csrf_token": token},
+        upload_files=[("file", "a.txt", b"text")],
+        headers={"Accept": "application/json"},
+        status=201,
+    )
+    assert response.json["file"]["filename"] == "a.txt"
+    client.post(
+        "/site/",
+        {"@type": "File"},
+        upload_files=[("file", "b.txt", b"text")],
+        headers={"Accept": "application/json"},
+        status=400,
+    )

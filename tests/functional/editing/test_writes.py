@@ -219,6 +219,28 @@ class TestMove:
                 response.location == "http://example.com/site/c/page/@@breadcrumbs?x=1"
             )
 
+    def test_redirected_rest_of_the_path_is_encoded(self, testapp, people, tree):
+        editor = people["editor"]
+        testapp.post_json("/site/a/@@move", {"id": "moved"}, headers=editor)
+        for rest, expected in (
+            ("x%0d%0aSet-Cookie:%20a=1/", "x%0D%0ASet-Cookie%3A%20a%3D1/"),
+            ("%E2%98%83/", "%E2%98%83/"),
+            ("a%3Fb/", "a%3Fb/"),
+        ):
+            response = testapp.get(f"/site/a/{rest}", headers=editor, status=301)
+            assert response.location == f"http://example.com/site/moved/{expected}"
+
+    def test_a_copy_on_an_old_path_ends_its_redirect(self, testapp, people, tree):
+        editor = people["editor"]
+        testapp.post_json("/site/a/@@move", {"id": "a2"}, headers=editor)
+        testapp.post_json(
+            "/site/a2/@@copy", {"to": "/site/", "id": "a"}, headers=editor
+        )
+        testapp.post_json("/site/a2/@@move", {"to": "/site/a/"}, headers=editor)
+        # No loop: /site/a/ exists again, so its missing children are 404s.
+        testapp.get("/site/a/zzz/", headers=editor, status=404)
+        assert testapp.get("/site/a/page/", headers=editor).json["id"] == "page"
+
     def test_a_new_node_at_the_old_url_wins(self, testapp, people, tree):
         editor = people["editor"]
         testapp.post_json("/site/a/@@move", {"to": "/site/b/"}, headers=editor)
@@ -315,6 +337,16 @@ class TestCopy:
         assert copy["uid"] != original["uid"]
         assert copy["state"] == "private"
         assert [item["id"] for item in copy["items"]] == ["one"]
+
+    def test_a_copy_keeps_the_order_of_children(self, testapp, dbsession, people, site):
+        folder = add_folder(site, "src")
+        for name in ("zeta", "alpha", "mid"):
+            add_document(folder, name)
+        dbsession.flush()
+        copy = testapp.post_json(
+            "/site/src/@@copy", {"to": "/site/", "id": "copy"}, headers=people["editor"]
+        ).json
+        assert [item["id"] for item in copy["items"]] == ["zeta", "alpha", "mid"]
 
     def test_copy_next_to_itself_gets_a_new_name(
         self, testapp, dbsession, people, site

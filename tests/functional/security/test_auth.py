@@ -276,6 +276,28 @@ class TestRedirects:
         form["login"], form["password"] = "alice", PASSWORD
         assert form.submit(status=303).location == "http://example.com/work/"
 
+    def test_came_from_with_unicode_is_encoded(self, testapp, alice):
+        response = testapp.post(
+            "/@@login",
+            {"login": "alice", "password": PASSWORD, "came_from": "/caf\u00e9/\u2603"},
+            status=303,
+        )
+        assert response.location == "http://example.com/caf%C3%A9/%E2%98%83"
+
+    def test_a_login_posted_from_another_site_is_refused(self, testapp, alice):
+        testapp.post(
+            "/@@login",
+            {"login": "alice", "password": PASSWORD},
+            headers={"Origin": "http://evil.example"},
+            status=400,
+        )
+        testapp.post(
+            "/@@login",
+            {"login": "alice", "password": PASSWORD},
+            headers={"Origin": "http://example.com"},
+            status=303,
+        )
+
     def test_login_page_does_not_echo_an_outside_came_from(self, testapp, alice):
         page = testapp.get("/@@login?came_from=http://evil.example/")
         assert "evil.example" not in page.text
