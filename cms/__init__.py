@@ -26,6 +26,8 @@ def main(global_config, **settings):
         config.include(".traversal")
         # Identity, permissions, CSRF.
         config.include(".security")
+        # Messages for the page after a form is sent.
+        config.include(".flash")
         # The blob store of files and images.
         config.include(".files")
         # Health checks for process managers and load balancers.

@@ -2,7 +2,9 @@
 
 from pyramid.security import NO_PERMISSION_REQUIRED
 
+from cms.flash import messages
 from cms.serializers import breadcrumbs
+from cms.toolbar import toolbar
 from cms.urls import node_url, site_url
 
 
@@ -16,5 +18,9 @@ def includeme(config):
     config.commit()
     environment = config.get_jinja2_environment(".jinja2")
     environment.globals.update(
-        breadcrumbs=breadcrumbs, node_url=node_url, site_url=site_url
+        breadcrumbs=breadcrumbs,
+        flash_messages=messages,
+        node_url=node_url,
+        site_url=site_url,
+        toolbar=toolbar,
     )

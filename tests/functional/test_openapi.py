@@ -191,6 +191,8 @@ def view_paths(intr, introspector):
         related.category_name == "templates" for related in introspector.related(intr)
     ):
         return None
+    if intr.get("accept") in ("text/html", ["text/html"]):
+        return None  # a form's target, answering browsers only
     if intr["route_name"]:
         route = introspector.get("routes", intr["route_name"])
         if route["static"] or route["name"].startswith("__"):

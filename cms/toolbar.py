@@ -1,0 +1,44 @@
+"""The editor's toolbar: what the caller may do to the page in front of them.
+
+Built from the same permissions the views check; readers get ``None`` and
+see no toolbar at all.
+"""
+
+from cms.models import Node
+from cms.schemas import FIELDS
+from cms.security.permissions import Permission as P
+from cms.urls import node_url
+from cms.workflow import STATE_TITLES, transitions_from
+
+
+def toolbar(request, context):
+    """Return the toolbar for *context*, or ``None`` for readers."""
+    if not isinstance(context, Node) or request.identity is None:
+        return None
+    may = {p: request.has_permission(p, context) for p in (P.EDIT, P.ADD, P.DELETE)}
+    transitions = [
+        {"id": t.id, "title": t.title}
+        for t in transitions_from(context)
+        if request.has_permission(t.permission, context)
+    ]
+    if not any(may.values()) and not transitions:
+        return None
+    path = context.path
+    addable = list(FIELDS) if context.is_container and may[P.ADD] else []
+    return {
+        "state": context.state,
+        "state_title": STATE_TITLES[context.state],
+        "has_draft": context.has_draft and may[P.EDIT],
+        "transitions": transitions,
+        "workflow_url": node_url(request, path, "@@workflow"),
+        "edit_url": node_url(request, path, "@@edit") if may[P.EDIT] else None,
+        "delete_url": (
+            node_url(request, path, "@@delete")
+            if may[P.DELETE] and context.parent_id is not None
+            else None
+        ),
+        "add": [
+            {"type": name, "url": node_url(request, path, "@@add", {"type": name})}
+            for name in addable
+        ],
+    }
