@@ -6,6 +6,7 @@ every unsafe request authenticated by the cookie must send the token, in the
 form field ``csrf_token`` or the header ``X-CSRF-Token``.
 """
 
+from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.interfaces import ICSRFStoragePolicy
 from pyramid.util import strings_differ
 from zope.interface import implementer
@@ -33,6 +34,16 @@ class SessionRowCSRFStoragePolicy:
 
 
 def needs_csrf_check(request):
-    """Only requests authenticated by the cookie need the token."""
+    """Only requests authenticated by the cookie need the token.
+
+    Reading the token from the form parses the body first: a multipart body
+    without its boundary is a 400 here, not a parser crash.
+    """
     identity = request.identity
-    return identity is not None and identity.via == "cookie"
+    if identity is None or identity.via != "cookie":
+        return False
+    if request.content_type == "multipart/form-data" and "boundary=" not in (
+        request.headers.get("Content-Type", "")
+    ):
+        raise HTTPBadRequest("The multipart form has no boundary.")
+    return True

@@ -130,6 +130,14 @@ class TestAdd:
         page = form.submit(status=303).follow()
         assert page.html.select_one(".download a").text == "Download notes.txt"
 
+    def test_a_multipart_body_without_boundary_is_400(self, editor, dbsession):
+        editor.post(
+            "/site/@@add?type=File",
+            b"x",
+            headers={"Content-Type": "multipart/form-data"},
+            status=400,
+        )
+
     def test_unknown_type_is_404(self, editor):
         editor.get("/site/@@add?type=Spaceship", status=404)
         editor.get("/site/page/@@add?type=Nope", status=404)
