@@ -15,7 +15,10 @@ def toolbar(request, context):
     """Return the toolbar for *context*, or ``None`` for readers."""
     if not isinstance(context, Node) or request.identity is None:
         return None
-    may = {p: request.has_permission(p, context) for p in (P.EDIT, P.ADD, P.DELETE)}
+    may = {
+        p: request.has_permission(p, context)
+        for p in (P.EDIT, P.ADD, P.DELETE, P.SHARE)
+    }
     transitions = [
         {"id": t.id, "title": t.title}
         for t in transitions_from(context)
@@ -37,6 +40,13 @@ def toolbar(request, context):
             if may[P.DELETE] and context.parent_id is not None
             else None
         ),
+        "contents_url": (
+            node_url(request, path, "@@contents")
+            if context.is_container and (may[P.EDIT] or may[P.ADD])
+            else None
+        ),
+        "sharing_url": node_url(request, path, "@@sharing") if may[P.SHARE] else None,
+        "history_url": node_url(request, path, "@@history") if may[P.EDIT] else None,
         "add": [
             {"type": name, "url": node_url(request, path, "@@add", {"type": name})}
             for name in addable
