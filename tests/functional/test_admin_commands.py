@@ -24,7 +24,7 @@ from cms.scripts import admin, initialize_db
 from cms.security.identity import token_digest
 from cms.security.passwords import verify_password
 from cms.security.tokens import load_token
-from tests.functional.conftest import SECRET, site_ini
+from tests.sites import SECRET, site_ini
 
 ADMIN_PASSWORD = "the operator's passphrase"
 ALICE_PASSWORD = "alice's long passphrase"

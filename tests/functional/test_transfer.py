@@ -42,7 +42,7 @@ from cms.revisions import record, save_content
 from cms.scripts import admin, initialize_db
 from cms.site import get_root
 from cms.storage import BlobStore
-from tests.functional.conftest import site_ini
+from tests.sites import site_ini
 
 ADMIN_PASSWORD = "the operator's passphrase"
 HOUR = 3600
