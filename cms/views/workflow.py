@@ -1,11 +1,10 @@
-"""``@@workflow`` (state and transitions) and ``@@sharing`` (local roles), as JSON."""
+"""``@@workflow``: a node's state and the transitions the caller may fire, as JSON."""
 
 from pyramid.view import view_config
 
 from cms import editing
 from cms.models import Node
 from cms.security.permissions import Permission
-from cms.security.sharing import get_sharing, set_sharing
 from cms.validation import read_json
 from cms.workflow import STATE_TITLES, transitions_from
 
@@ -45,27 +44,3 @@ def workflow_view(node, request):
 def fire_transition(node, request):
     editing.transition(request, node, read_json(request))
     return workflow_info(request, node)
-
-
-@view_config(
-    context=Node,
-    name="sharing",
-    request_method=("GET", "HEAD"),
-    accept="application/json",
-    renderer="json",
-    permission=Permission.SHARE,
-)
-def sharing_view(node, request):
-    return get_sharing(request, node)
-
-
-@view_config(
-    context=Node,
-    name="sharing",
-    request_method="POST",
-    accept="application/json",
-    renderer="json",
-    permission=Permission.SHARE,
-)
-def change_sharing(node, request):
-    return set_sharing(request, node, read_json(request))
