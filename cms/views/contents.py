@@ -1,0 +1,578 @@
+"""The Contents view of a container: its children, and what editors do to them.
+
+``{container}/@@contents`` lists the children the caller may view, in the
+editors' order and in the same keyset batches as the JSON ``items``. From
+there an editor selects several to copy, cut, paste, publish, retract or
+delete (a page lists them first; confirming posts to ``@@contents-delete``),
+renames one (``@@contents-rename``) and moves one up or down
+(``@@contents-order``; drag and drop in ``contents.js`` posts to the JSON
+``@@order`` instead).
+
+Every change goes through :mod:`cms.editing`. A bulk action acts on each item
+inside a SAVEPOINT of its own: an item the service refuses stays exactly as it
+was, the others are done, and the flash message names what was not done and
+why. The selected names are looked up among the children the caller may view
+(:func:`cms.security.trimming.viewable_children`), so a name that is not
+listed is answered like a name that does not exist.
+"""
+
+from pyramid.httpexceptions import (
+    HTTPBadRequest,
+    HTTPClientError,
+    HTTPConflict,
+    HTTPForbidden,
+    HTTPNotFound,
+    HTTPSeeOther,
+)
+from pyramid.renderers import render_to_response
+from pyramid.view import view_config
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import selectinload
+
+from cms import clipboard, editing
+from cms.flash import flash
+from cms.listing import children_batch, parse_batch_params
+from cms.models import File, Node
+from cms.revisions import working_copy
+from cms.security.permissions import Permission
+from cms.security.trimming import viewable_children
+from cms.traversal import load_node
+from cms.urls import node_url
+from cms.validation import Invalid
+from cms.workflow import STATE_TITLES
+
+#: Bulk actions: the past tense for messages, the verb for refusals.
+ACTIONS = {
+    "copy": ("Copied", "copied"),
+    "cut": ("Cut", "cut"),
+    "paste": ("Pasted", "pasted"),
+    "publish": ("Published", "published"),
+    "retract": ("Retracted", "retracted"),
+    "delete": ("Deleted", "deleted"),
+}
+#: Refusals listed one by one in the flash; the rest are counted.
+MAX_LISTED_REFUSALS = 3
+URLENCODED = "Content-Type:application/x-www-form-urlencoded"
+
+
+# -- helpers ------------------------------------------------------------------
+
+
+def require_manager(request, container):
+    """The page is for those who may edit the container or add to it."""
+    if not container.is_container:
+        raise HTTPNotFound()
+    if not (
+        request.has_permission(Permission.EDIT, container)
+        or request.has_permission(Permission.ADD, container)
+    ):
+        raise HTTPForbidden()
+
+
+def batch_query(request):
+    """The batch the editor was looking at (checked), to come back to it."""
+    parse_batch_params(request)
+    return {
+        key: request.GET[key]
+        for key in ("b_size", "b_after", "b_before")
+        if key in request.GET
+    }
+
+
+def contents_url(request, container, query=None):
+    return node_url(request, container.path, "@@contents", query or None)
+
+
+def back_to_contents(request, container):
+    return HTTPSeeOther(location=contents_url(request, container, batch_query(request)))
+
+
+def posted_names(request):
+    """The names of the selected children, each once, in the order sent."""
+    names = list(dict.fromkeys(request.params.getall("ids")))
+    if len(names) > request.registry.settings["cms.batch_size_max"]:
+        raise HTTPBadRequest("Too many items selected at once.")
+    return names
+
+
+def selected_children(request, container, names):
+    """The children called *names* that the caller may view, in order."""
+    if not names:
+        return []
+    return list(
+        request.dbsession.scalars(
+            select(Node)
+            .where(
+                Node.parent_id == container.id,
+                Node.name.in_(names),
+                viewable_children(request, container),
+            )
+            .options(selectinload(Node.local_roles))
+            .order_by(Node.position, Node.id)
+        )
+    )
+
+
+def quoted(title, limit=80):
+    """A title for a message, shortened: messages travel in a small cookie."""
+    return f"“{title if len(title) <= limit else title[: limit - 1] + '…'}”"
+
+
+def reason(error, forbidden):
+    """Why the service refused, as the end of a sentence."""
+    if isinstance(error, Invalid):
+        text = "; ".join(item["message"] for item in error.errors)
+    elif isinstance(error, HTTPForbidden):
+        text = forbidden
+    else:
+        text = error.detail or error.explanation
+    text = str(text).rstrip(".")
+    first = text.split(" ", 1)[0]
+    if len(first) == 1 or first[1:].islower():
+        # "A node cannot…" reads on after a colon as "a node cannot…".
+        text = text[:1].lower() + text[1:]
+    return text
+
+
+def each(request, items, act, forbidden):
+    """Call ``act(node)`` for each ``(node, title)``; return done and refused.
+
+    Each call runs in a SAVEPOINT: a refusal leaves that item untouched.
+    """
+    done, refused = [], []
+    for node, title in items:
+        try:
+            with request.dbsession.begin_nested():
+                act(node)
+        except HTTPClientError as error:
+            refused.append((title, reason(error, forbidden)))
+        else:
+            done.append(title)
+    return done, refused
+
+
+def report(request, action, done, refused):
+    """Flash what was done and, one by one, what was not and why."""
+    past, participle = ACTIONS[action]
+    if len(done) == 1:
+        flash(request, f"{past} {quoted(done[0])}.")
+    elif done:
+        flash(request, f"{past} {len(done)} items.")
+    for title, why in refused[:MAX_LISTED_REFUSALS]:
+        flash(request, f"{quoted(title)} was not {participle}: {why}.", "error")
+    if len(refused) > MAX_LISTED_REFUSALS:
+        more = len(refused) - MAX_LISTED_REFUSALS
+        flash(request, f"{more} more items were not {participle} either.", "error")
+
+
+# -- the page -----------------------------------------------------------------
+
+
+def file_sizes(dbsession, rows):
+    """``{id: size}`` for the files and images among *rows* (one query)."""
+    ids = [row.id for row in rows if row.type in ("File", "Image")]
+    if not ids:
+        return {}
+    query = select(File.id, File.size).where(File.id.in_(ids))
+    return dict(dbsession.execute(query).all())
+
+
+def sibling_indexes(dbsession, container, rows):
+    """``{id: index}``: each row's place among *all* the container's children.
+
+    ``@@order`` counts positions among every child, listed or not; the
+    page hands these to the drag and drop script.
+    """
+    if not rows:
+        return {}
+    ranked = (
+        select(
+            Node.id,
+            (func.row_number().over(order_by=(Node.position, Node.id)) - 1).label(
+                "index"
+            ),
+        )
+        .where(Node.parent_id == container.id)
+        .subquery()
+    )
+    ids = [row.id for row in rows]
+    query = select(ranked.c.id, ranked.c.index).where(ranked.c.id.in_(ids))
+    return dict(dbsession.execute(query).all())
+
+
+@view_config(
+    context=Node,
+    name="contents",
+    request_method=("GET", "HEAD"),
+    accept="text/html",
+    renderer="cms:templates/contents/listing.jinja2",
+    permission=Permission.VIEW,
+)
+def contents_page(container, request):
+    require_manager(request, container)
+    size, after, before = parse_batch_params(request)
+    dbsession = request.dbsession
+    batch = children_batch(
+        dbsession,
+        container,
+        size,
+        after,
+        before,
+        viewable_children(request, container),
+    )
+    may_order = request.has_permission(Permission.EDIT, container)
+    sizes = file_sizes(dbsession, batch.items)
+    indexes = sibling_indexes(dbsession, container, batch.items) if may_order else {}
+    query = batch_query(request)
+    rows = [
+        {
+            "id": row.name,
+            "title": row.title,
+            "url": node_url(request, row.path),
+            "type": row.type,
+            "state": row.state,
+            "state_title": STATE_TITLES[row.state],
+            "modified": row.modified,
+            "size": sizes.get(row.id),
+            "index": indexes.get(row.id),
+            "rename_url": node_url(
+                request,
+                container.path,
+                "@@contents-rename",
+                {"item": row.name, **query},
+            ),
+        }
+        for row in batch.items
+    ]
+    held = clipboard.get(request)
+    return {
+        "title": container.title,
+        "rows": rows,
+        "total": batch.total,
+        "batching": batch.batching(request, container.path, "@@contents"),
+        "action_url": contents_url(request, container, query),
+        "order_url": node_url(request, container.path, "@@contents-order", query),
+        "drag_url": node_url(request, container.path, "@@order") if may_order else None,
+        "may_order": may_order,
+        "may_paste": held is not None
+        and request.has_permission(Permission.ADD, container),
+        "clipboard": held,
+    }
+
+
+# -- bulk actions -------------------------------------------------------------
+
+
+@view_config(
+    context=Node,
+    name="contents",
+    request_method="POST",
+    accept="text/html",
+    permission=Permission.VIEW,
+)
+def contents_action(container, request):
+    require_manager(request, container)
+    action = request.POST.get("action")
+    if action not in ACTIONS:
+        raise HTTPBadRequest("Choose what to do: copy, cut, paste, delete…")
+    if action == "paste":
+        paste(request, container)
+        return back_to_contents(request, container)
+    names = posted_names(request)
+    if not names:
+        flash(request, "Select one or more items first.", "error")
+        return back_to_contents(request, container)
+    nodes = selected_children(request, container, names)
+    if not nodes:
+        flash(request, "The selected items are no longer here.", "error")
+    elif action == "delete":
+        # Ask first: the page lists what would go, and posts to delete it.
+        return render_to_response(
+            "cms:templates/contents/delete.jinja2",
+            delete_confirmation(request, container, nodes),
+            request=request,
+        )
+    elif action in ("copy", "cut"):
+        hold(request, action, nodes)
+    else:
+        transition(request, action, nodes)
+    return back_to_contents(request, container)
+
+
+def transition(request, action, nodes):
+    """Publish or retract each node that may be."""
+
+    def fire(node):
+        state = STATE_TITLES[node.state].lower()
+        try:
+            editing.transition(request, node, {"transition": action})
+        except Invalid:
+            message = f"not possible while it is {state}"
+            raise Invalid([{"field": "transition", "message": message}]) from None
+
+    items = [(node, node.title) for node in nodes]
+    done, refused = each(request, items, fire, f"you may not {action} it")
+    report(request, action, done, refused)
+
+
+def hold(request, action, nodes):
+    """Put the nodes on the clipboard to copy or cut them."""
+    refused = []
+    if action == "cut":
+        # Cutting is the first half of a move: it needs edit on each node.
+        allowed = [n for n in nodes if request.has_permission(Permission.EDIT, n)]
+        refused = [(n.title, "you may not move it") for n in nodes if n not in allowed]
+        nodes = allowed
+    if nodes:
+        try:
+            clipboard.put(request, action, [node.path for node in nodes])
+        except clipboard.TooManyItems:
+            flash(request, "That is too many items to hold at once.", "error")
+            return
+    report(request, action, [node.title for node in nodes], refused)
+
+
+def paste(request, container):
+    """Copy or move what the clipboard holds into *container*."""
+    held = clipboard.get(request)
+    if held is None:
+        flash(request, "There is nothing to paste.", "error")
+        return
+    if not request.has_permission(Permission.ADD, container):
+        flash(request, "You may not add items here.", "error")
+        return
+    items, refused = [], []
+    for path in held.paths:
+        node = load_node(request.dbsession, path)
+        if node is None or not request.has_permission(Permission.VIEW, node):
+            refused.append((path, "it is no longer there"))
+        elif held.mode == "cut" and node.parent_id == container.id:
+            refused.append((node.title, "it is here already"))
+        else:
+            items.append((node, node.title))
+    target = {"to": container.path}
+    if held.mode == "copy":
+        done, failed = each(
+            request,
+            items,
+            lambda node: editing.copy(request, node, target),
+            "you may not copy it",
+        )
+    else:
+        done, failed = each(
+            request,
+            items,
+            lambda node: editing.move(request, node, target),
+            "you may not move it",
+        )
+        # A cut is pasted once; what could not move stays where it was.
+        clipboard.clear(request)
+    report(request, "paste", done, refused + failed)
+
+
+# -- delete, after asking -----------------------------------------------------
+
+
+def delete_confirmation(request, container, nodes):
+    """The page that lists what would be deleted; it posts to delete them."""
+    query = batch_query(request)
+    return {
+        "title": f"Delete items in {container.title}?",
+        "container_title": container.title,
+        "items": [
+            {
+                "id": node.name,
+                "title": node.title,
+                "type": node.type,
+                "url": node_url(request, node.path),
+                "is_container": node.is_container,
+                "may_delete": request.has_permission(Permission.DELETE, node),
+            }
+            for node in nodes
+        ],
+        "action_url": node_url(request, container.path, "@@contents-delete", query),
+        "cancel_url": contents_url(request, container, query),
+    }
+
+
+@view_config(
+    context=Node,
+    name="contents-delete",
+    request_method="POST",
+    accept="text/html",
+    permission=Permission.VIEW,
+)
+def delete_selected(container, request):
+    require_manager(request, container)
+    names = posted_names(request)
+    nodes = selected_children(request, container, names)
+    if not nodes:
+        # Sent twice, or deleted by someone else meanwhile: nothing to do.
+        flash(request, "The selected items are no longer here.", "error")
+        return back_to_contents(request, container)
+    done, refused = each(
+        request,
+        [(node, node.title) for node in nodes],
+        lambda node: editing.remove(request, node),
+        "you may not delete it",
+    )
+    report(request, "delete", done, refused)
+    return back_to_contents(request, container)
+
+
+# -- up and down ----------------------------------------------------------------
+
+
+def neighbour_index(request, container, child, direction):
+    """The index among all children of the listed child above (or below) *child*."""
+    key, own = tuple_(Node.position, Node.id), tuple_(child.position, child.id)
+    query = select(Node.position, Node.id).where(
+        Node.parent_id == container.id, viewable_children(request, container)
+    )
+    if direction == "up":
+        query = query.where(key < own).order_by(Node.position.desc(), Node.id.desc())
+    else:
+        query = query.where(key > own).order_by(Node.position, Node.id)
+    neighbour = request.dbsession.execute(query.limit(1)).first()
+    if neighbour is None:
+        return None
+    return request.dbsession.scalar(
+        select(func.count())
+        .select_from(Node)
+        .where(Node.parent_id == container.id, key < tuple_(*neighbour))
+    )
+
+
+@view_config(
+    context=Node,
+    name="contents-order",
+    request_method="POST",
+    accept="text/html",
+    permission=Permission.EDIT,
+)
+def move_up_or_down(container, request):
+    if not container.is_container:
+        raise HTTPNotFound()
+    direction = "up" if "up" in request.POST else "down"
+    name = request.POST.get(direction)
+    nodes = selected_children(request, container, [name] if name else [])
+    if not nodes:
+        flash(request, "That item is no longer here.", "error")
+        return back_to_contents(request, container)
+    child = nodes[0]
+    index = neighbour_index(request, container, child, direction)
+    if index is None:
+        where = "first" if direction == "up" else "last"
+        flash(request, f"{quoted(child.title)} is {where} already.")
+    else:
+        editing.order(request, container, {"id": child.name, "position": index})
+        flash(request, f"Moved {quoted(child.title)} {direction}.")
+    return back_to_contents(request, container)
+
+
+# -- rename ---------------------------------------------------------------------
+
+RENAME = "cms:templates/contents/rename.jinja2"
+
+
+def renamed_child(request, container):
+    names = request.GET.getall("item")
+    nodes = selected_children(request, container, names[:1]) if len(names) == 1 else []
+    return nodes[0] if nodes else None
+
+
+def rename_page(request, container, child, values, errors=(), status=200):
+    request.response.status = status
+    query = batch_query(request)
+    return {
+        "title": f"Rename {child.title}",
+        "child_title": child.title,
+        "values": values,
+        "errors": {
+            (error["field"] if error["field"] in values else "form"): error["message"]
+            for error in errors
+        },
+        "action_url": node_url(
+            request, container.path, "@@contents-rename", {"item": child.name, **query}
+        ),
+        "cancel_url": contents_url(request, container, query),
+    }
+
+
+@view_config(
+    context=Node,
+    name="contents-rename",
+    request_method=("GET", "HEAD"),
+    accept="text/html",
+    renderer=RENAME,
+    permission=Permission.VIEW,
+)
+def rename_form(container, request):
+    require_manager(request, container)
+    child = renamed_child(request, container)
+    if child is None:
+        raise HTTPNotFound("There is no such item here.")
+    if not request.has_permission(Permission.EDIT, child):
+        raise HTTPForbidden()
+    title = working_copy(request.dbsession, child)["title"]
+    values = {"id": child.name, "title": title, "version": child.version}
+    return rename_page(request, container, child, values)
+
+
+@view_config(
+    context=Node,
+    name="contents-rename",
+    request_method="POST",
+    accept="text/html",
+    renderer=RENAME,
+    permission=Permission.VIEW,
+)
+def rename_save(container, request):
+    require_manager(request, container)
+    child = renamed_child(request, container)
+    if child is None:
+        # Sent twice (it has its new name already), or gone meanwhile.
+        flash(request, "That item is no longer here under that name.", "error")
+        return back_to_contents(request, container)
+    if not request.has_permission(Permission.EDIT, child):
+        raise HTTPForbidden()
+    old_name, old_title = child.name, working_copy(request.dbsession, child)["title"]
+    values = {
+        "id": request.POST.get("id", old_name).strip(),
+        "title": request.POST.get("title", old_title),
+        "version": request.POST.get("version", ""),
+    }
+    if values["version"].isdigit() and int(values["version"]) != child.version:
+        message = (
+            "Someone else changed this item meanwhile: it is now called "
+            f"{quoted(old_title)}, at “{old_name}”. Send again to replace that."
+        )
+        values["version"] = child.version
+        return rename_page(
+            request,
+            container,
+            child,
+            values,
+            [{"field": "form", "message": message}],
+            status=HTTPConflict.code,
+        )
+    try:
+        if values["id"] != old_name:
+            editing.move(request, child, {"id": values["id"]})
+        if values["title"] != old_title:
+            editing.update(request, child, {"title": values["title"]})
+    except Invalid as error:
+        # The answer is an error: pyramid_tm rolls back the whole request.
+        return rename_page(request, container, child, values, error.errors, 400)
+    except HTTPConflict as error:
+        errors = [{"field": "id", "message": error.detail}]
+        return rename_page(request, container, child, values, errors, 409)
+    if values["id"] == old_name and values["title"] == old_title:
+        flash(request, f"{quoted(old_title)} is unchanged.")
+    elif values["title"] == old_title:
+        flash(request, f"{quoted(old_title)} is now at “{values['id']}”.")
+    elif child.has_draft:
+        flash(request, f"Renamed {quoted(old_title)}; the new title is a draft.")
+    else:
+        flash(request, f"Renamed {quoted(old_title)} to {quoted(values['title'])}.")
+    return back_to_contents(request, container)
