@@ -1,0 +1,204 @@
+"""``/@@preferences``: every user's own profile, password and API tokens.
+
+One page with a form for each; the forms post to ``/@@preferences/profile``,
+``/@@preferences/password``, ``/@@preferences/tokens`` (make a token) and
+``/@@preferences/revoke``. The rules are the service layer's
+(:func:`cms.principals.update_user`, :mod:`cms.security.tokens`).
+
+A new password ends every session of the user (:func:`update_user`); the
+browser that changed it gets a fresh session at once. Checking the current
+password counts failures as a login does (:mod:`cms.security.throttle`), so
+a borrowed session cannot be used to guess it.
+
+A new token's secret is shown once, in the answer to the form that made it:
+never in a flash message (a cookie), never again.
+"""
+
+from pyramid.events import NewResponse, subscriber
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.security import remember
+from pyramid.view import view_config, view_defaults
+from sqlalchemy import select
+
+from cms.flash import flash
+from cms.models import ApiToken, Node
+from cms.models.meta import utcnow
+from cms.principals import PrincipalError, update_user
+from cms.security.passwords import MAX_LENGTH, verify_password
+from cms.security.permissions import Permission
+from cms.security.throttle import forget_failures, record_failure, retry_after
+from cms.security.tokens import create_token, token_options
+from cms.urls import node_url
+from cms.validation import Invalid
+from cms.views.accounts import FORM_POST, by_field, read_form
+
+PAGE = "cms:templates/accounts/preferences.jinja2"
+#: The longest lifetime offered for a token, in days (the service's limit).
+MAX_TOKEN_DAYS = 365
+#: Where the service's field names show on this page.
+TOKEN_FIELDS = {"title": "token_title", "expires_in": "token_expires"}
+#: The news after a new password.
+CHANGED_MESSAGE = "Your password is changed; your other sessions ended."
+
+
+#: Set in the environ of a request whose answer shows a token's secret.
+NO_STORE = "cms.no_store"
+
+
+@subscriber(NewResponse)
+def no_store(event):
+    """Keep a page that shows a token's secret out of every cache.
+
+    Registered by the scan, after :mod:`cms.headers` has set its own
+    ``Cache-Control`` for answers to logged-in users: this one has the last
+    word.
+    """
+    if event.request.environ.get(NO_STORE):
+        event.response.headers["Cache-Control"] = "no-store"
+
+
+@view_defaults(
+    context=Node,
+    site_root=True,
+    name="preferences",
+    renderer=PAGE,
+    permission=Permission.AUTHENTICATED,
+)
+class Preferences:
+    def __init__(self, context, request):
+        self.request = request
+        self.dbsession = request.dbsession
+        self.user = request.identity.user if request.identity else None
+
+    def page(self, values=None, errors=(), status=200, new_token=None):
+        self.request.response.status = status
+        tokens = self.dbsession.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == self.user.id)
+            .order_by(ApiToken.id)
+        ).all()
+        defaults = {
+            "fullname": self.user.fullname,
+            "email": self.user.email,
+            "token_title": "",
+            "token_expires": "",
+        }
+        return {
+            "title": "Preferences",
+            "user": self.user,
+            "values": {**defaults, **(values or {})},
+            "errors": by_field(errors),
+            "tokens": tokens,
+            "now": utcnow(),
+            "new_token": new_token,
+            "max_days": MAX_TOKEN_DAYS,
+            "url": lambda name: node_url(self.request, "/", f"@@preferences/{name}"),
+        }
+
+    def done(self, message, headers=None):
+        flash(self.request, message)
+        location = node_url(self.request, "/", "@@preferences")
+        return HTTPSeeOther(location=location, headers=headers)
+
+    @view_config(request_method=("GET", "HEAD"), subpath=0)
+    def show(self):
+        return self.page()
+
+    @view_config(request_method="POST", header=FORM_POST, subpath=1)
+    def post(self):
+        action = {
+            "profile": self.profile,
+            "password": self.password,
+            "tokens": self.make_token,
+            "revoke": self.revoke,
+        }.get(self.request.subpath[0])
+        if action is None:
+            raise HTTPNotFound()
+        return action()
+
+    def profile(self):
+        values, errors = read_form(self.request, ["fullname", "email"])
+        if not errors:
+            try:
+                update_user(self.dbsession, self.user, values)
+            except PrincipalError as error:
+                errors = error.errors
+        if errors:
+            return self.page(values, errors, status=400)
+        return self.done("Your profile is saved.")
+
+    def password(self):
+        names = ["current_password", "new_password", "new_password_again"]
+        values, errors = read_form(self.request, names)
+        if errors:
+            return self.page(errors=errors, status=400)
+        address = self.request.client_addr or ""
+        if retry_after(self.request, self.user.login, address):
+            message = "Too many wrong passwords: try again later."
+            error = {"field": "current_password", "message": message}
+            return self.page(errors=[error], status=429)
+        current = values["current_password"][:MAX_LENGTH]
+        if not verify_password(self.user.password_hash, current):
+            record_failure(self.request, self.user.login, address)
+            # pyramid_tm would roll back a 4xx answer: keep the failure count.
+            self.request.response.headers["X-TM"] = "commit"
+            message = "This is not your password."
+            error = {"field": "current_password", "message": message}
+            return self.page(errors=[error], status=400)
+        forget_failures(self.request, self.user.login)
+        if values["new_password"] != values["new_password_again"]:
+            message = "The two new passwords differ."
+            error = {"field": "new_password_again", "message": message}
+            return self.page(errors=[error], status=400)
+        try:
+            update_user(self.dbsession, self.user, {"password": values["new_password"]})
+        except PrincipalError as error:
+            errors = [{**e, "field": "new_password"} for e in error.errors]
+            return self.page(errors=errors, status=400)
+        headers = None
+        if self.request.identity.via == "cookie":
+            # Every session of the user ended: this browser gets a new one.
+            headers = remember(self.request, self.user.id, user=self.user)
+        return self.done(CHANGED_MESSAGE, headers)
+
+    def make_token(self):
+        values, errors = read_form(self.request, ["token_title", "token_expires"])
+        days = values["token_expires"].strip()
+        expires_in = None
+        if days:
+            if days.isascii() and days.isdigit() and 1 <= int(days) <= MAX_TOKEN_DAYS:
+                expires_in = int(days) * 24 * 3600
+            else:
+                message = f"A whole number of days, from 1 to {MAX_TOKEN_DAYS}."
+                errors.append({"field": "token_expires", "message": message})
+        if not errors:
+            data = {"title": values["token_title"].strip(), "expires_in": expires_in}
+            try:
+                title, expires_in = token_options(data)
+            except Invalid as error:
+                errors = [
+                    {**e, "field": TOKEN_FIELDS.get(e["field"], e["field"])}
+                    for e in error.errors
+                ]
+        if errors:
+            return self.page(values, errors, status=400)
+        token, secret = create_token(self.dbsession, self.user, title, expires_in)
+        # Shown in this answer alone: a redirect would have to carry it.
+        self.request.environ[NO_STORE] = True
+        return self.page(new_token={"token": token, "secret": secret})
+
+    def revoke(self):
+        token_id = self.request.POST.get("token", "")
+        token = None
+        if token_id.isascii() and token_id.isdigit() and len(token_id) < 18:
+            token = self.dbsession.scalars(
+                select(ApiToken).where(
+                    ApiToken.id == int(token_id), ApiToken.user_id == self.user.id
+                )
+            ).one_or_none()
+        if token is None:
+            flash(self.request, "There is no such token: nothing was revoked.", "error")
+            return HTTPSeeOther(location=node_url(self.request, "/", "@@preferences"))
+        title = token.title or "Untitled"
+        self.dbsession.delete(token)
+        return self.done(f"Revoked the token “{title}”.")
