@@ -1,17 +1,47 @@
-"""``@@history``, ``@@history/N`` and ``@@revert``: revisions, for editors."""
+"""``@@history``, ``@@history/N`` and ``@@revert``: revisions, for editors.
 
-from pyramid.httpexceptions import HTTPNotFound
+JSON for integrators; for browsers, the same names are the history page (the
+revisions, newest first, a form to compare two, a revert button for each),
+the page of one revision with its differences from another, and the revert
+form's POST, which goes through :func:`cms.editing.revert` like the JSON.
+"""
+
+from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 from sqlalchemy import select
 
 from cms import editing
+from cms.diff import diff_revisions, field_label
+from cms.flash import flash
 from cms.models import Node, Revision
-from cms.revisions import get_revision
+from cms.revisions import get_revision, latest_revision
 from cms.security.permissions import Permission
 from cms.serializers import serialize_content
 from cms.urls import node_url
-from cms.validation import read_json
+from cms.validation import Invalid, read_json
 from cms.views.edit import node_response
+from cms.views.errors import error_response
+
+HISTORY_PAGE = "cms:templates/history/history.jinja2"
+REVISION_PAGE = "cms:templates/history/revision.jinja2"
+FORM_CONTENT_TYPE = "Content-Type:application/x-www-form-urlencoded"
+#: Revisions per history page; older ones are a link away.
+BATCH_SIZE = 50
+
+
+def parse_version(text):
+    """Return *text* as a version number, or ``None`` if it cannot be one."""
+    if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) < 10:
+        return int(text)
+    return None
+
+
+def find_revision(request, node, text):
+    """Return the node's revision numbered *text*, or ``None``."""
+    number = parse_version(text)
+    if number is None:
+        return None
+    return get_revision(request.dbsession, node, number)
 
 
 def revision_summary(request, node, revision):
@@ -53,10 +83,7 @@ def history(node, request):
     permission=Permission.EDIT,
 )
 def history_item(node, request):
-    number = request.subpath[0]
-    revision = None
-    if number.isascii() and number.isdigit() and len(number) < 10:
-        revision = get_revision(request.dbsession, node, int(number))
+    revision = find_revision(request, node, request.subpath[0])
     if revision is None:
         raise HTTPNotFound()
     data = serialize_content(request, node, revision.data)
@@ -71,3 +98,173 @@ def history_item(node, request):
 def revert(node, request):
     editing.revert(request, node, read_json(request))
     return node_response(request, node)
+
+
+# -- the pages -----------------------------------------------------------------
+
+
+def revision_row(request, node, revision):
+    return {
+        "version": revision.version,
+        "url": node_url(request, node.path, f"@@history/{revision.version}"),
+        "author": revision.author_login or "—",
+        "created": revision.created,
+        "comment": revision.comment,
+        "changed": [field_label(name) for name in revision.changed],
+    }
+
+
+def common(request, node, latest):
+    """What both pages show: the revert form's target and the draft's preview."""
+    return {
+        "node": node,
+        "history_url": node_url(request, node.path, "@@history"),
+        "latest": latest.version if latest is not None else 0,
+        "draft_url": (
+            node_url(request, node.path, query={"version": "draft"})
+            if node.has_draft
+            else None
+        ),
+    }
+
+
+@view_config(
+    context=Node,
+    name="history",
+    subpath=0,
+    request_method=("GET", "HEAD"),
+    accept="text/html",
+    renderer=HISTORY_PAGE,
+    permission=Permission.EDIT,
+)
+def history_page(node, request):
+    if "version" in request.GET or "against" in request.GET:
+        # The compare form: show the pair on the revision's own page.
+        version = parse_version(request.GET.get("version"))
+        against = parse_version(request.GET.get("against"))
+        if version is None or against is None:
+            raise HTTPBadRequest("Choose two versions to compare.")
+        return HTTPSeeOther(
+            location=node_url(
+                request, node.path, f"@@history/{version}", {"against": against}
+            )
+        )
+    query = (
+        select(Revision)
+        .where(Revision.node_id == node.id)
+        .order_by(Revision.version.desc())
+        .limit(BATCH_SIZE + 1)
+    )
+    if "before" in request.GET:
+        before = parse_version(request.GET["before"])
+        if before is None:
+            raise HTTPBadRequest("before: a version number.")
+        query = query.where(Revision.version < before)
+    revisions = request.dbsession.scalars(query).all()
+    older = None
+    if len(revisions) > BATCH_SIZE:
+        revisions = revisions[:BATCH_SIZE]
+        older = node_url(
+            request, node.path, "@@history", {"before": revisions[-1].version}
+        )
+    return {
+        **common(request, node, latest_revision(request.dbsession, node)),
+        "title": f"History: {node.title}",
+        "rows": [revision_row(request, node, revision) for revision in revisions],
+        "older": older,
+        "paged": "before" in request.GET,
+    }
+
+
+@view_config(
+    context=Node,
+    name="history",
+    subpath=1,
+    request_method=("GET", "HEAD"),
+    accept="text/html",
+    renderer=REVISION_PAGE,
+    permission=Permission.EDIT,
+)
+def revision_page(node, request):
+    revision = find_revision(request, node, request.subpath[0])
+    if revision is None:
+        return error_response(
+            request, HTTPNotFound(), "There is no such version of this page."
+        )
+    if "against" in request.GET:
+        against = find_revision(request, node, request.GET["against"])
+        if against is None:
+            return error_response(
+                request,
+                HTTPBadRequest(),
+                "There is no such version of this page to compare with.",
+            )
+    else:
+        against = get_revision(request.dbsession, node, revision.version - 1)
+    latest = latest_revision(request.dbsession, node)
+    return {
+        **common(request, node, latest),
+        "title": f"Version {revision.version}: {node.title}",
+        "revision": revision_row(request, node, revision),
+        "against": revision_row(request, node, against) if against else None,
+        "diffs": diff_revisions(
+            node.type, against.data if against else {}, revision.data
+        ),
+        "is_latest": revision.version == latest.version,
+        "newer": (
+            node_url(request, node.path, f"@@history/{revision.version + 1}")
+            if revision.version < latest.version
+            else None
+        ),
+        "older": (
+            node_url(request, node.path, f"@@history/{revision.version - 1}")
+            if revision.version > 1
+            else None
+        ),
+    }
+
+
+@view_config(
+    context=Node,
+    name="history",
+    subpath=0,
+    request_method="POST",
+    accept="text/html",
+    header=FORM_CONTENT_TYPE,
+    permission=Permission.EDIT,
+)
+def revert_button(node, request):
+    """Revert to the posted ``version``, unless the history moved on meanwhile.
+
+    The form says which revision was the newest when it was shown
+    (``latest``): if another has been made since, reverting would undo a
+    change its author never saw, so nothing is done.
+    """
+    location = node_url(request, node.path, "@@history")
+    latest = latest_revision(request.dbsession, node)
+    newest = latest.version if latest is not None else 0
+    if request.POST.get("latest") != str(newest):
+        flash(
+            request,
+            "This page has changed since its history was shown: nothing was "
+            "reverted. Look at the newest versions and try again.",
+            "error",
+        )
+        return HTTPSeeOther(location=location)
+    number = parse_version(request.POST.get("version"))
+    try:
+        editing.revert(request, node, {"version": number})
+    except Invalid:
+        flash(request, "There is no such version of this page.", "error")
+        return HTTPSeeOther(location=location)
+    after = latest_revision(request.dbsession, node)
+    if after.version == newest:
+        flash(request, f"Version {number} is what the page holds already.")
+    elif node.has_draft:
+        flash(
+            request,
+            f"Version {number} is now the draft: publish it to make it live.",
+        )
+    else:
+        flash(request, f"Reverted to version {number}.")
+    return HTTPSeeOther(location=location)

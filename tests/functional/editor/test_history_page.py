@@ -1,0 +1,284 @@
+"""The history pages: versions, the differences between two, revert, drafts."""
+
+import pytest
+from sqlalchemy import func, select
+
+from cms.models import Node, Revision, User
+from tests.factories import add_folder, bearer, browser, grant, make_user
+
+HISTORY = "/site/page/@@history"
+
+
+@pytest.fixture
+def site(testapp, dbsession, root):
+    site = add_folder(root, "site", "Site")
+    grant(site, make_user(dbsession, "ed"), "editor")
+    grant(site, make_user(dbsession, "rita"), "reader")
+    other = add_folder(root, "other", "Other")
+    grant(other, make_user(dbsession, "otto"), "editor")
+    dbsession.flush()
+    return site
+
+
+def client(app, dbsession, login):
+    user = dbsession.scalars(select(User).where(User.login == login)).one()
+    return browser(app, dbsession, user)
+
+
+@pytest.fixture
+def ed(app, dbsession, site):
+    return client(app, dbsession, "ed")
+
+
+def edit(client, path, **fields):
+    form = client.get(f"{path}@@edit").forms["edit-form"]
+    for name, value in fields.items():
+        form[name] = value
+    form.submit(status=303)
+
+
+@pytest.fixture
+def page(ed):
+    """A private page with three versions: created, retitled, body changed."""
+    form = ed.get("/site/@@add?type=Document").forms["edit-form"]
+    form["title"], form["id"] = "Old title", "page"
+    form["body"] = "<p>First words here.</p>"
+    form.submit(status=303)
+    edit(ed, "/site/page/", title="New title")
+    edit(ed, "/site/page/", body="<p>First words changed here.</p><p>More.</p>")
+    return "/site/page/"
+
+
+def node(dbsession, path="/site/page/"):
+    dbsession.expire_all()
+    return dbsession.scalars(select(Node).where(Node.path == path)).one()
+
+
+def versions(dbsession, path="/site/page/"):
+    return dbsession.scalar(
+        select(func.count(Revision.id)).where(Revision.node_id == node(dbsession).id)
+    )
+
+
+def message(page):
+    """The last flash message on *page* (earlier forms may have left theirs)."""
+    return page.html.select(".message")[-1].text
+
+
+class TestHistory:
+    def test_versions_newest_first(self, ed, page):
+        history = ed.get(HISTORY)
+        rows = history.html.select("table.history tbody tr")
+        assert [row["data-version"] for row in rows] == ["3", "2", "1"]
+        cells = [td.text.strip() for td in rows[0].select("td")]
+        assert cells[0] == "ed"
+        assert cells[2] == "Edited"
+        assert cells[3] == "Body"
+        assert rows[0].select_one("time")["datetime"]
+        # Compare the newest with the one before, by default.
+        assert rows[0].select_one("input[name=version]").has_attr("checked")
+        assert rows[1].select_one("input[name=against]").has_attr("checked")
+        buttons = history.html.select("button[form=history-revert]")
+        assert [button["value"] for button in buttons] == ["2", "1"]
+
+    def test_compare_two_chosen_versions(self, ed, page):
+        form = ed.get(HISTORY).forms["history-compare"]
+        form["against"] = "1"
+        response = form.submit(status=303)
+        assert response.location == (
+            "http://example.com/site/page/@@history/3?against=1"
+        )
+        diff = response.follow()
+        title = diff.html.select_one('[data-field="title"] .diff')
+        assert str(title) == (
+            '<div class="diff"><del>Old</del><ins>New</ins> title</div>'
+        )
+        body = diff.html.select_one('[data-field="body"] .diff')
+        assert [ins.text for ins in body.select("ins")] == [
+            "changed ",
+            "\n<p>More.</p>",
+        ]
+
+    def test_a_version_against_the_one_before(self, ed, page):
+        diff = ed.get(HISTORY + "/2")
+        assert diff.html.h2.text == "Changes from version 1 to version 2"
+        assert diff.html.select_one('[data-field="title"]').name == "section"
+        # What did not change is there, folded.
+        unchanged = diff.html.select_one('details[data-field="body"]')
+        assert "(unchanged)" in unchanged.summary.text
+        assert ed.get(HISTORY + "/1").html.h2.text == "What the first version held"
+
+    def test_the_same_version_twice(self, ed, page):
+        diff = ed.get(HISTORY + "/2", {"against": "2"})
+        assert "the same content" in diff.html.select_one(".no-changes").text
+
+    def test_stored_markup_is_shown_as_text(self, ed, page, dbsession):
+        evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+        revision = Revision(
+            node_id=node(dbsession).id,
+            version=4,
+            author_login="<b>eve</b>",
+            comment="<i>sneaky</i>",
+            data={"title": "<em>T</em>", "description": "", "body": evil},
+            changed=["title", "body"],
+        )
+        dbsession.add(revision)
+        dbsession.flush()
+        for url in (HISTORY, HISTORY + "/4", HISTORY + "/3?against=4"):
+            response = ed.get(url)
+            main = response.html.select_one("main")
+            assert not main.select("script, img, em, b, i")
+            if url != HISTORY:
+                assert "&lt;script&gt;" in response.text
+        assert "<b>eve</b>" in ed.get(HISTORY).html.select_one("tbody td").text
+
+    def test_older_versions_are_a_page_away(self, ed, page, dbsession):
+        page_id = node(dbsession).id
+        dbsession.add_all(
+            Revision(node_id=page_id, version=number, data={"title": f"T{number}"})
+            for number in range(4, 61)
+        )
+        dbsession.flush()
+        history = ed.get(HISTORY)
+        assert len(history.html.select("tbody tr")) == 50
+        older = history.click("Older versions")
+        rows = [tr["data-version"] for tr in older.html.select("tbody tr")]
+        assert rows == [str(number) for number in range(10, 0, -1)]
+        assert older.html.select_one("nav.batching a").text == "Newest versions"
+
+    @pytest.mark.parametrize(
+        ("url", "status", "text"),
+        [
+            ("/99", 404, "no such version"),
+            ("/abc", 404, "no such version"),
+            ("/99999999999999", 404, "no such version"),
+            ("/2?against=99", 400, "no such version"),
+            ("/2?against=x", 400, "no such version"),
+            ("?version=3", 400, "Choose two versions"),
+            ("?version=3&against=", 400, "Choose two versions"),
+            ("?before=x", 400, "before"),
+        ],
+    )
+    def test_unknown_versions_are_a_clear_4xx(self, ed, page, url, status, text):
+        response = ed.get(HISTORY + url, status=status)
+        assert text in response.html.select_one("main").text
+
+    def test_the_json_is_unchanged(self, testapp, dbsession, page):
+        ed = dbsession.scalars(select(User).where(User.login == "ed")).one()
+        headers = bearer(dbsession, ed)
+        items = testapp.get(HISTORY, headers=headers).json["items"]
+        assert [item["version"] for item in items] == [3, 2, 1]
+        data = testapp.get(HISTORY + "/2", headers=headers).json
+        assert (data["version"], data["title"]) == (2, "New title")
+        testapp.get(HISTORY + "/99", headers=headers, status=404)
+
+
+class TestRevert:
+    def test_revert_a_private_page(self, ed, page, dbsession):
+        history = ed.get(HISTORY)
+        response = history.forms["history-revert"].submit("version", value="1")
+        assert response.status_int == 303
+        assert response.location == "http://example.com/site/page/@@history"
+        after = response.follow()
+        assert message(after) == "Reverted to version 1."
+        assert after.html.select_one("tbody tr td:nth-of-type(3)").text == (
+            "Reverted to version 1"
+        )
+        assert node(dbsession).title == "Old title"
+        assert versions(dbsession) == 4
+
+    def test_from_the_page_of_a_version(self, ed, page, dbsession):
+        form = ed.get(HISTORY + "/2").forms["history-revert"]
+        form.submit("version").follow()
+        assert node(dbsession).body == "<p>First words here.</p>"
+        assert node(dbsession).title == "New title"
+
+    def test_a_published_page_gets_a_draft(self, ed, page, dbsession, testapp):
+        ed.post(
+            "/site/page/@@workflow",
+            {"transition": "publish", "csrf_token": csrf(ed)},
+            status=303,
+        )
+        history = ed.get(HISTORY)
+        assert history.html.select_one("#history-draft-preview") is None
+        response = history.forms["history-revert"].submit("version", value="1")
+        after = response.follow()
+        assert message(after) == (
+            "Version 1 is now the draft: publish it to make it live."
+        )
+        # Readers keep the live page; editors preview the draft.
+        assert testapp.get("/site/page/").html.h1.text == "New title"
+        link = after.html.select_one("#history-draft-preview")
+        assert link["href"] == "http://example.com/site/page/?version=draft"
+        assert ed.get(link["href"]).html.h1.text == "Old title"
+
+    def test_a_stale_form_reverts_nothing(self, ed, page, dbsession):
+        form = ed.get(HISTORY).forms["history-revert"]
+        edit(ed, "/site/page/", title="Meanwhile")
+        after = form.submit("version", value="1").follow()
+        assert "has changed since" in message(after)
+        assert "error" in after.html.select(".message")[-1]["class"]
+        assert node(dbsession).title == "Meanwhile"
+        assert versions(dbsession) == 4
+
+    def test_a_double_submit_reverts_once(self, ed, page, dbsession):
+        form = ed.get(HISTORY).forms["history-revert"]
+        form.submit("version", value="1")
+        after = form.submit("version", value="1").follow()
+        assert "has changed since" in message(after)
+        assert versions(dbsession) == 4
+
+    @pytest.mark.parametrize("version", ["99", "abc", "", "0", "99999999999"])
+    def test_an_unknown_version(self, ed, page, dbsession, version):
+        body = {"csrf_token": csrf(ed), "latest": "3", "version": version}
+        after = ed.post(HISTORY, body, status=303).follow()
+        assert message(after) == "There is no such version of this page."
+        assert versions(dbsession) == 3
+
+    def test_the_current_version(self, ed, page, dbsession):
+        body = {"csrf_token": csrf(ed), "latest": "3", "version": "3"}
+        after = ed.post(HISTORY, body, status=303).follow()
+        assert message(after) == "Version 3 is what the page holds already."
+        assert versions(dbsession) == 3
+
+    def test_without_the_csrf_token(self, ed, page, dbsession):
+        form = ed.get(HISTORY).forms["history-revert"]
+        form["csrf_token"] = ""
+        form.submit("version", value="1", status=400)
+        assert node(dbsession).title == "New title"
+        assert versions(dbsession) == 3
+
+
+class TestPermission:
+    @pytest.mark.parametrize("login", ["rita", "otto"])
+    def test_readers_and_editors_elsewhere_may_not(self, app, dbsession, page, login):
+        other = client(app, dbsession, login)
+        for url in (HISTORY, HISTORY + "/2", HISTORY + "/3?against=1"):
+            response = other.get(url, status=403)
+            assert "Old title" not in response.text
+            assert "Edited" not in response.text
+        body = {"csrf_token": csrf(other), "latest": "3", "version": "1"}
+        other.post(HISTORY, body, status=403)
+        assert versions(dbsession) == 3
+
+    def test_anonymous_is_sent_to_log_in(self, testapp, dbsession, page):
+        response = testapp.get(HISTORY + "/2", status=303)
+        assert "/@@login?came_from=" in response.location
+        testapp.post(HISTORY, {"latest": "3", "version": "1"}, status=303)
+        assert versions(dbsession) == 3
+
+    def test_the_draft_preview_is_for_editors(self, app, ed, page, dbsession):
+        ed.post(
+            "/site/page/@@workflow",
+            {"transition": "publish", "csrf_token": csrf(ed)},
+            status=303,
+        )
+        edit(ed, "/site/page/", title="Secret draft")
+        assert ed.get(HISTORY).html.select_one("#history-draft-preview")
+        rita = client(app, dbsession, "rita")
+        response = rita.get("/site/page/?version=draft", status=403)
+        assert "Secret draft" not in response.text
+
+
+def csrf(client):
+    return client.get("/site/").html.select_one('meta[name="csrf-token"]')["content"]
