@@ -210,6 +210,17 @@ class TestSave:
         assert message in response.html.select_one("#sharing-error").text
         assert stored(testapp, dbsession) == before
 
+    def test_a_form_with_too_many_rows_is_400(self, mia, testapp, dbsession):
+        before = stored(testapp, dbsession)
+        body = {
+            "csrf_token": csrf(mia),
+            "fingerprint": mia.get(PAGE).forms["sharing-form"]["fingerprint"].value,
+            "principal": [f"user:u{number}" for number in range(501)],
+        }
+        response = mia.post(PAGE, body, status=400)
+        assert "too many" in response.html.select_one("main").text
+        assert stored(testapp, dbsession) == before
+
     def test_a_form_without_its_fingerprint_is_400(self, mia, testapp, dbsession):
         before = stored(testapp, dbsession)
         mia.post(PAGE, {"csrf_token": csrf(mia)}, status=400)
