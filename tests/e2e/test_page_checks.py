@@ -38,7 +38,7 @@ PAGES = [
     ("contents", "/checks/@@contents"),
     ("upload", "/checks/@@upload"),
     ("sharing", "/checks/@@sharing"),
-    ("sharing-search", "/checks/@@sharing?search=edit"),
+    ("sharing-search", "/checks/@@sharing?q=edit"),
     ("history", "/checks/page/@@history"),
     ("revision", "/checks/page/@@history/2"),
     ("users", "/@@users"),
