@@ -89,7 +89,7 @@ def back_to_contents(request, container):
 
 def posted_names(request):
     """The names of the selected children, each once, in the order sent."""
-    names = list(dict.fromkeys(request.params.getall("ids")))
+    names = list(dict.fromkeys(request.POST.getall("ids")))
     if len(names) > request.registry.settings["cms.batch_size_max"]:
         raise HTTPBadRequest("Too many items selected at once.")
     return names
@@ -556,17 +556,24 @@ def rename_save(container, request):
             [{"field": "form", "message": message}],
             status=HTTPConflict.code,
         )
-    try:
-        if values["id"] != old_name:
+    # Both changes are tried, so that the form shows every message at once;
+    # an error answer makes pyramid_tm roll back whatever went through.
+    errors, status = [], 400
+    if values["id"] != old_name:
+        try:
             editing.move(request, child, {"id": values["id"]})
-        if values["title"] != old_title:
+        except Invalid as error:
+            errors += error.errors
+        except HTTPConflict as error:
+            errors.append({"field": "id", "message": error.detail})
+            status = HTTPConflict.code
+    if values["title"] != old_title:
+        try:
             editing.update(request, child, {"title": values["title"]})
-    except Invalid as error:
-        # The answer is an error: pyramid_tm rolls back the whole request.
-        return rename_page(request, container, child, values, error.errors, 400)
-    except HTTPConflict as error:
-        errors = [{"field": "id", "message": error.detail}]
-        return rename_page(request, container, child, values, errors, 409)
+        except Invalid as error:
+            errors += error.errors
+    if errors:
+        return rename_page(request, container, child, values, errors, status)
     if values["id"] == old_name and values["title"] == old_title:
         flash(request, f"{quoted(old_title)} is unchanged.")
     elif values["title"] == old_title:

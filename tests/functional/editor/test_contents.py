@@ -3,10 +3,18 @@
 import json
 
 import pytest
+import webtest
 from sqlalchemy import select
 
 from cms.models import File, Node, Redirect, User
-from tests.factories import add_document, add_folder, browser, grant, make_user
+from tests.factories import (
+    add_document,
+    add_folder,
+    bearer,
+    browser,
+    grant,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -570,9 +578,17 @@ class TestRename:
         form["id"], form["title"] = "Not OK!", "Renamed"
         page = form.submit(status=400)
         assert "not a valid name" in page.html.select_one("#error-id").text
+        assert page.html.select_one("#error-title") is None
         assert page.html.select_one("#field-id")["value"] == "Not OK!"
         assert page.html.select_one("#field-title")["value"] == "Renamed"
         assert node_at(dbsession, "/site/alpha/").title == "Alpha"
+
+    def test_every_message_at_once(self, editor, dbsession):
+        form = self.open(editor)
+        form["id"], form["title"] = "beta", ""
+        page = form.submit(status=409)
+        assert "already taken" in page.html.select_one("#error-id").text
+        assert page.html.select_one("#error-title").text == "Required."
 
     def test_a_taken_name(self, editor, dbsession):
         form = self.open(editor)
@@ -733,3 +749,18 @@ class TestDragAndDrop:
         page = editor.get("/site/@@contents")
         self.drop(editor, page, "alpha", onto="box", headers={}, status=400)
         assert children(dbsession, "/site/")[0] == "alpha"
+
+
+def test_json_clients_find_no_such_view(app, dbsession, site):
+    """The pages are HTML alone: a JSON client gets a 404, as before them."""
+    user = dbsession.scalars(select(User).where(User.login == "editor")).one()
+    headers = bearer(dbsession, user)
+    client = webtest.TestApp(app, extra_environ={"HTTP_HOST": "example.com"})
+    for name in ("contents", "contents-delete", "contents-order", "contents-rename"):
+        for method in ("get", "post"):
+            response = getattr(client, method)(
+                f"/site/@@{name}", headers=headers, status=404
+            )
+            assert response.json["error"]["message"] == (
+                "There is nothing at this address."
+            )
