@@ -1,9 +1,15 @@
-"""The editor's pages in a browser session: toolbar, add, edit, delete, workflow."""
+"""The editor's pages in a browser session: toolbar, add, edit, delete, workflow.
+
+Also the rich-text editor's page assets, the "Save and publish" choice,
+forms sent twice, and the banner of a draft.
+"""
+
+import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from cms.models import Node, User
+from cms.models import Node, Revision, User
 from tests.factories import add_document, add_folder, browser, grant, make_user
 
 
@@ -11,7 +17,12 @@ from tests.factories import add_document, add_folder, browser, grant, make_user
 def site(testapp, dbsession, root):
     site = add_folder(root, "site", "Site")
     add_document(site, "page", "Page", state="private", body="<p>old</p>")
-    for login, role in (("editor", "editor"), ("reader", "reader")):
+    add_document(site, "live", "Live", body="<p>live</p>")
+    for login, role in (
+        ("editor", "editor"),
+        ("reader", "reader"),
+        ("contributor", "contributor"),
+    ):
         grant(site, make_user(dbsession, login), role)
     dbsession.flush()
     return site
@@ -32,9 +43,27 @@ def reader(app, dbsession, site):
     return client(app, dbsession, "reader")
 
 
+@pytest.fixture
+def contributor(app, dbsession, site):
+    return client(app, dbsession, "contributor")
+
+
 def title_of(dbsession, path):
     dbsession.expire_all()
     return dbsession.scalars(select(Node.title).where(Node.path == path)).one_or_none()
+
+
+def node_at(dbsession, path):
+    dbsession.expire_all()
+    return dbsession.scalars(select(Node).where(Node.path == path)).one_or_none()
+
+
+def message(page):
+    return page.html.select_one(".message").text.strip()
+
+
+def script_sources(page):
+    return [script["src"].split("/static/", 1)[1] for script in page.html("script")]
 
 
 class TestToolbar:
@@ -176,3 +205,251 @@ class TestWorkflowButtons:
 
     def test_without_the_csrf_token(self, editor):
         editor.post("/site/page/@@workflow", {"transition": "publish"}, status=400)
+
+
+# A body as Trix writes it (headings made <h2> by editor.js), with what an
+# attacker could add by hand.
+TRIX_BODY = (
+    "<div><!--block-->Intro <strong>bold</strong> <em>italic</em>"
+    ' <a href="https://example.org/">link</a><br>next line</div>'
+    "<h2><!--block-->Heading</h2>"
+    "<ul><li><!--block-->one</li><li><!--block-->two</li></ul>"
+    "<ol><li><!--block-->first</li></ol>"
+    "<blockquote><!--block-->quoted</blockquote>"
+    "<pre><!--block-->code()</pre>"
+    "<del>struck</del>"
+)
+CLEAN_BODY = (
+    "<div>Intro <strong>bold</strong> <em>italic</em>"
+    ' <a href="https://example.org/" rel="noopener noreferrer">link</a><br>'
+    "next line</div>"
+    "<h2>Heading</h2>"
+    "<ul><li>one</li><li>two</li></ul>"
+    "<ol><li>first</li></ol>"
+    "<blockquote>quoted</blockquote>"
+    "<pre>code()</pre>"
+    "<del>struck</del>"
+)
+
+
+class TestRichText:
+    def test_the_edit_page_loads_the_editor(self, editor):
+        page = editor.get("/site/page/@@edit")
+        textarea = page.html.select_one("textarea.rich-text")
+        # Without JavaScript, the body is a labelled textarea.
+        assert textarea["name"] == "body"
+        label = page.html.select_one(f"label[for={textarea['id']}]")
+        assert label["id"] == "label-body"
+        assert script_sources(page) == [
+            "vendor/trix/trix.umd.min.js",
+            "editor.js",
+        ]
+        styles = [link["href"] for link in page.html.select("link[rel=stylesheet]")]
+        assert any(href.endswith("/vendor/trix/trix.css") for href in styles)
+        # Trix adds a <style> element: the page's policy allows it by nonce.
+        nonce = page.html.select_one('meta[name="trix-csp-nonce"]')["content"]
+        policy = page.headers["Content-Security-Policy"]
+        assert f"style-src 'self' 'nonce-{nonce}'" in policy
+        assert "script-src" not in policy and "unsafe" not in policy
+
+    def test_the_add_page_loads_it_too(self, editor):
+        page = editor.get("/site/@@add?type=Document")
+        assert "vendor/trix/trix.umd.min.js" in script_sources(page)
+
+    def test_forms_without_rich_text_do_not(self, editor):
+        page = editor.get("/site/@@add?type=Folder")
+        assert script_sources(page) == ["editor.js"]
+        assert page.html.select_one('meta[name="trix-csp-nonce"]') is None
+        assert "nonce" not in page.headers["Content-Security-Policy"]
+
+    def test_pages_load_no_editor_scripts(self, editor, testapp):
+        assert script_sources(editor.get("/site/page/")) == []
+        assert script_sources(testapp.get("/site/live/")) == []
+
+    def test_the_assets_are_served(self, testapp):
+        for path, text in (
+            ("vendor/trix/trix.umd.min.js", "Trix 2.1.19"),
+            ("vendor/trix/trix.css", "trix-editor"),
+            ("vendor/trix/LICENSE", "37signals"),
+            ("editor.js", "trix-file-accept"),
+            ("editor.css", "trix-editor"),
+        ):
+            assert text in testapp.get(f"/static/{path}").text
+
+    def test_what_trix_writes_survives_sanitizing(self, editor, dbsession):
+        form = editor.get("/site/page/@@edit").forms["edit-form"]
+        form["body"] = TRIX_BODY
+        form.submit(status=303)
+        assert node_at(dbsession, "/site/page/").body == CLEAN_BODY
+
+    def test_scripts_and_handlers_do_not(self, editor, dbsession):
+        form = editor.get("/site/page/@@edit").forms["edit-form"]
+        form["body"] = (
+            '<div onclick="steal()">Hi<script>steal()</script></div>'
+            '<a href="javascript:steal()">x</a><img src="x" onerror="steal()">'
+            '<h1 style="color: red">Big</h1>'
+        )
+        page = form.submit(status=303).follow()
+        body = node_at(dbsession, "/site/page/").body
+        assert "steal" not in body and "style" not in body
+        assert body.startswith("<div>Hi</div>")
+        assert "steal" not in page.html.select_one(".body").decode()
+
+
+class TestPublishChoice:
+    def buttons(self, page):
+        form = page.html.select_one("#edit-form")
+        return [(b.get("name"), b.get("value"), b.text) for b in form("button")]
+
+    def test_those_who_may_publish_get_two_buttons(self, editor):
+        expected = [("save", "save", "Save"), ("save", "publish", "Save and publish")]
+        assert self.buttons(editor.get("/site/page/@@edit")) == expected
+        assert self.buttons(editor.get("/site/@@add?type=Document")) == expected
+
+    def test_others_get_only_save(self, contributor):
+        page = contributor.get("/site/@@add?type=Document")
+        assert self.buttons(page) == [("save", "save", "Save")]
+
+    def test_save_and_publish(self, editor, testapp, dbsession):
+        form = editor.get("/site/page/@@edit").forms["edit-form"]
+        form["title"] = "Now public"
+        page = form.submit("save", value="publish", status=303).follow()
+        assert message(page) == "Saved and published."
+        assert node_at(dbsession, "/site/page/").state == "published"
+        assert testapp.get("/site/page/").html.h1.text == "Now public"
+
+    def test_save_on_a_published_page_makes_a_draft(self, editor, testapp):
+        form = editor.get("/site/live/@@edit").forms["edit-form"]
+        assert "saving makes a draft" in form.html.select_one(".hint").text
+        form["title"] = "Next version"
+        page = form.submit("save", value="save", status=303).follow()
+        assert message(page) == "Saved as a draft."
+        assert testapp.get("/site/live/").html.h1.text == "Live"
+        # Publishing from the form makes the draft live.
+        form = editor.get("/site/live/@@edit").forms["edit-form"]
+        assert form["title"].value == "Next version"
+        page = form.submit("save", value="publish", status=303).follow()
+        assert message(page) == "Saved and published."
+        assert testapp.get("/site/live/").html.h1.text == "Next version"
+
+    def test_nothing_new_to_publish(self, editor):
+        form = editor.get("/site/live/@@edit").forms["edit-form"]
+        page = form.submit("save", value="publish", status=303).follow()
+        assert message(page) == "Saved. There was nothing new to publish."
+
+    def test_add_and_publish(self, editor, testapp, dbsession):
+        form = editor.get("/site/@@add?type=Document").forms["edit-form"]
+        form["title"] = "Straight out"
+        page = form.submit("save", value="publish", status=303).follow()
+        assert message(page) == "Added and published “Straight out”."
+        assert testapp.get("/site/straight-out/").html.h1.text == "Straight out"
+
+    def test_a_forged_publish_adds_but_does_not_publish(self, contributor, dbsession):
+        form = contributor.get("/site/@@add?type=Document").forms["edit-form"]
+        form["title"] = "Mine"
+        fields = [*form.submit_fields(), ("save", "publish")]
+        response = contributor.post("/site/@@add?type=Document", fields, status=303)
+        assert response.location == "http://example.com/site/mine/"
+        page = response.follow()
+        assert message(page) == "Added “Mine”, but you may not publish it."
+        assert "error" in page.html.select_one(".message")["class"]
+        assert node_at(dbsession, "/site/mine/").state == "private"
+
+    def test_save_and_publish_keeps_validation(self, editor, dbsession):
+        form = editor.get("/site/page/@@edit").forms["edit-form"]
+        form["title"] = ""
+        response = form.submit("save", value="publish", status=400)
+        assert response.html.select_one("#error-title").text == "Required."
+        assert node_at(dbsession, "/site/page/").state == "private"
+
+
+class TestSentTwice:
+    def test_an_add_form_sent_twice_adds_once(self, editor, dbsession):
+        form = editor.get("/site/@@add?type=Document").forms["edit-form"]
+        form["title"] = "Twice"
+        first = form.submit(status=303)
+        first.follow()
+        second = form.submit(status=303)
+        assert second.location == first.location == "http://example.com/site/twice/"
+        page = second.follow()
+        assert (
+            message(page) == "This form was already sent once: here is what it added."
+        )
+        dbsession.expire_all()
+        titles = dbsession.scalars(select(Node.title).where(Node.title == "Twice"))
+        assert list(titles) == ["Twice"]
+
+    def test_with_a_short_name_too(self, editor, dbsession):
+        form = editor.get("/site/@@add?type=Document").forms["edit-form"]
+        form["title"], form["id"] = "Named", "named"
+        form.submit(status=303).follow()
+        page = form.submit(status=303).follow()
+        assert page.request.path == "/site/named/"
+        assert "already sent" in message(page)
+
+    def test_a_new_form_adds_again(self, editor, dbsession):
+        for _ in range(2):
+            form = editor.get("/site/@@add?type=Document").forms["edit-form"]
+            form["title"] = "Again"
+            form.submit(status=303)
+        assert title_of(dbsession, "/site/again-1/") == "Again"
+
+    def test_a_refused_form_can_be_sent_again(self, editor, dbsession):
+        form = editor.get("/site/@@add?type=Document").forms["edit-form"]
+        token = form["submission"].value
+        form["title"] = ""
+        retry = form.submit(status=400).forms["edit-form"]
+        assert retry["submission"].value == token
+        retry["title"] = "Fixed"
+        retry.submit(status=303)
+        assert title_of(dbsession, "/site/fixed/") == "Fixed"
+
+    def test_an_edit_form_sent_twice_saves_once(self, editor, dbsession):
+        node = node_at(dbsession, "/site/page/")
+
+        def revisions():
+            dbsession.expire_all()
+            return dbsession.scalar(
+                select(func.count()).where(Revision.node_id == node.id)
+            )
+
+        before = revisions()
+        form = editor.get("/site/page/@@edit").forms["edit-form"]
+        form["title"] = "Once"
+        form.submit(status=303).follow()
+        page = form.submit(status=303).follow()
+        assert message(page) == "This form was already sent and saved once."
+        assert revisions() == before + 1
+
+    def test_the_buttons_are_disabled_once_sent(self, testapp):
+        script = testapp.get("/static/editor.js").text
+        assert re.search(r'addEventListener\("submit"', script)
+        assert "button.disabled = true" in script
+
+
+class TestDraftBanner:
+    def test_the_draft_says_where_the_published_version_is(self, editor):
+        form = editor.get("/site/live/@@edit").forms["edit-form"]
+        form["title"] = "Draft title"
+        form.submit(status=303)
+        page = editor.get("/site/live/?version=draft")
+        banner = page.html.select_one(".draft-notice")
+        assert banner.text.strip() == (
+            "You are looking at the draft. The published version is what readers see."
+        )
+        assert banner.a["href"] == "http://example.com/site/live/"
+        assert page.html.h1.text == "Draft title"
+        assert editor.get("/site/live/").html.select_one(".draft-notice") is None
+
+    def test_without_a_draft(self, editor):
+        banner = editor.get("/site/live/?version=draft").html.select_one(
+            ".draft-notice"
+        )
+        assert banner.text.strip().startswith("There is no draft")
+        banner = editor.get("/site/page/?version=draft").html.select_one(
+            ".draft-notice"
+        )
+        assert "not published yet" in banner.text
+
+    def test_readers_get_no_draft(self, reader):
+        reader.get("/site/live/?version=draft", status=403)
