@@ -52,7 +52,6 @@ ACTIONS = {
 }
 #: Refusals listed one by one in the flash; the rest are counted.
 MAX_LISTED_REFUSALS = 3
-URLENCODED = "Content-Type:application/x-www-form-urlencoded"
 
 
 # -- helpers ------------------------------------------------------------------
@@ -325,7 +324,7 @@ def hold(request, action, nodes):
         nodes = allowed
     if nodes:
         try:
-            clipboard.put(request, action, [node.path for node in nodes])
+            clipboard.put(request, action, nodes)
         except clipboard.TooManyItems:
             flash(request, "That is too many items to hold at once.", "error")
             return
@@ -342,9 +341,13 @@ def paste(request, container):
         flash(request, "You may not add items here.", "error")
         return
     items, refused = [], []
-    for path in held.paths:
+    for path, node_id in held.entries:
         node = load_node(request.dbsession, path)
-        if node is None or not request.has_permission(Permission.VIEW, node):
+        if (
+            node is None
+            or node.id != node_id
+            or not request.has_permission(Permission.VIEW, node)
+        ):
             refused.append((path, "it is no longer there"))
         elif held.mode == "cut" and node.parent_id == container.id:
             refused.append((node.title, "it is here already"))

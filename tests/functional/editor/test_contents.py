@@ -368,6 +368,33 @@ class TestCopyCutPaste:
         ]
         assert children(dbsession, "/other/") == ["alpha"]
 
+    def test_another_node_now_at_that_path(self, editor, dbsession, site):
+        act(editor, "cut", ["alpha"])
+        node_at(dbsession, "/site/alpha/").rename("old-alpha")
+        add_document(site, "alpha", "New alpha")
+        dbsession.flush()
+        page = act(editor, "paste", [], path="/other/").follow()
+        assert messages(page) == [
+            ("error", "“/site/alpha/” was not pasted: it is no longer there.")
+        ]
+        assert node_at(dbsession, "/site/alpha/").title == "New alpha"
+        assert children(dbsession, "/other/") == []
+
+    def test_too_many_to_hold(self, editor, dbsession, site):
+        names = [f"{number}-{'x' * 90}" for number in range(30)]
+        for name in names:
+            add_document(site, name, "Long")
+        dbsession.flush()
+        token = csrf(editor.get("/site/@@contents"))
+        response = editor.post(
+            "/site/@@contents",
+            {"csrf_token": token, "action": "copy", "ids": names},
+            status=303,
+        )
+        page = response.follow()
+        assert messages(page) == [("error", "That is too many items to hold at once.")]
+        assert page.html.select_one(".clipboard") is None
+
     def test_a_name_clash_on_a_move(self, editor, dbsession, root):
         add_document(root["other"], "alpha", "Other alpha")
         dbsession.flush()
