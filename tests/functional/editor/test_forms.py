@@ -116,6 +116,12 @@ class TestEdit:
         )
         assert title_of(dbsession, "/site/page/") == "Page"
 
+    def test_anonymous_are_sent_to_log_in(self, testapp, site, dbsession):
+        response = testapp.get("/site/page/@@edit", status=303)
+        assert "/@@login?came_from=" in response.location
+        testapp.post("/site/page/@@edit", {"title": "Anonymous"}, status=303)
+        assert title_of(dbsession, "/site/page/") == "Page"
+
     def test_a_stale_form_shows_both_versions(self, editor, testapp, dbsession):
         form = editor.get("/site/page/@@edit").forms["edit-form"]
         other = editor.get("/site/page/@@edit").forms["edit-form"]
