@@ -44,7 +44,9 @@ def set_headers(event):
         # The same stylesheet for everyone: its own caching stands.
         return
     if has_credentials(request):
-        headers["Cache-Control"] = "private, no-cache"
+        # A view may ask for less caching still (a secret shown once).
+        if headers.get("Cache-Control") != "no-store":
+            headers["Cache-Control"] = "private, no-cache"
     elif (
         request.method in ("GET", "HEAD")
         and response.status_int in CACHEABLE

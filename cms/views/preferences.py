@@ -14,7 +14,6 @@ A new token's secret is shown once, in the answer to the form that made it:
 never in a flash message (a cookie), never again.
 """
 
-from pyramid.events import NewResponse, subscriber
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.security import remember
 from pyramid.view import view_config, view_defaults
@@ -39,22 +38,6 @@ MAX_TOKEN_DAYS = 365
 TOKEN_FIELDS = {"title": "token_title", "expires_in": "token_expires"}
 #: The news after a new password.
 CHANGED_MESSAGE = "Your password is changed; your other sessions ended."
-
-
-#: Set in the environ of a request whose answer shows a token's secret.
-NO_STORE = "cms.no_store"
-
-
-@subscriber(NewResponse)
-def no_store(event):
-    """Keep a page that shows a token's secret out of every cache.
-
-    Registered by the scan, after :mod:`cms.headers` has set its own
-    ``Cache-Control`` for answers to logged-in users: this one has the last
-    word.
-    """
-    if event.request.environ.get(NO_STORE):
-        event.response.headers["Cache-Control"] = "no-store"
 
 
 @view_defaults(
@@ -184,7 +167,8 @@ class Preferences:
             return self.page(values, errors, status=400)
         token, secret = create_token(self.dbsession, self.user, title, expires_in)
         # Shown in this answer alone: a redirect would have to carry it.
-        self.request.environ[NO_STORE] = True
+        # The secret is in this answer: no cache may keep it.
+        self.request.response.headers["Cache-Control"] = "no-store"
         return self.page(new_token={"token": token, "secret": secret})
 
     def revoke(self):
