@@ -184,14 +184,12 @@ def sibling_indexes(dbsession, container, rows):
     """
     if not rows:
         return {}
+    # The bare table: the content types' own tables have nothing to add.
+    nodes = Node.__table__
+    order = (nodes.c.position, nodes.c.id)
     ranked = (
-        select(
-            Node.id,
-            (func.row_number().over(order_by=(Node.position, Node.id)) - 1).label(
-                "index"
-            ),
-        )
-        .where(Node.parent_id == container.id)
+        select(nodes.c.id, (func.row_number().over(order_by=order) - 1).label("index"))
+        .where(nodes.c.parent_id == container.id)
         .subquery()
     )
     ids = [row.id for row in rows]
@@ -439,10 +437,12 @@ def neighbour_index(request, container, child, direction):
     neighbour = request.dbsession.execute(query.limit(1)).first()
     if neighbour is None:
         return None
+    nodes = Node.__table__
     return request.dbsession.scalar(
-        select(func.count())
-        .select_from(Node)
-        .where(Node.parent_id == container.id, key < tuple_(*neighbour))
+        select(func.count()).where(
+            nodes.c.parent_id == container.id,
+            tuple_(nodes.c.position, nodes.c.id) < tuple_(*neighbour),
+        )
     )
 
 

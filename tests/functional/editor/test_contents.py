@@ -143,6 +143,13 @@ class TestPage:
         response = testapp.get("/site/@@contents", status=303)
         assert "/@@login?came_from=" in response.location
 
+    def test_an_owner_who_may_edit_but_not_add(self, app, dbsession, site):
+        # "secret" is a private page of its owner's, who holds no role here.
+        stranger = client(app, dbsession, "stranger")
+        page = stranger.get("/site/secret/@@contents")
+        assert page.html.h1.text == "Contents of “Secret plans”"
+        assert page.html.select_one("#order-form") is not None
+
     def test_a_file_has_no_contents(self, editor):
         editor.get("/site/notes.txt/@@contents", status=404)
 
