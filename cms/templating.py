@@ -4,7 +4,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 
 from cms.flash import messages
 from cms.serializers import breadcrumbs
-from cms.toolbar import toolbar
+from cms.toolbar import may_manage_principals, toolbar
 from cms.urls import node_url, site_url
 
 
@@ -20,6 +20,7 @@ def includeme(config):
     environment.globals.update(
         breadcrumbs=breadcrumbs,
         flash_messages=messages,
+        may_manage_principals=may_manage_principals,
         node_url=node_url,
         site_url=site_url,
         toolbar=toolbar,

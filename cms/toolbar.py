@@ -11,6 +11,16 @@ from cms.urls import node_url
 from cms.workflow import STATE_TITLES, transitions_from
 
 
+def may_manage_principals(request):
+    """Whether the caller may see the users and groups pages (admins)."""
+    context = request.context
+    return (
+        request.identity is not None
+        and isinstance(context, Node)
+        and bool(request.has_permission(P.MANAGE_PRINCIPALS, context))
+    )
+
+
 def toolbar(request, context):
     """Return the toolbar for *context*, or ``None`` for readers."""
     if not isinstance(context, Node) or request.identity is None:
@@ -43,6 +53,11 @@ def toolbar(request, context):
         "contents_url": (
             node_url(request, path, "@@contents")
             if context.is_container and (may[P.EDIT] or may[P.ADD])
+            else None
+        ),
+        "upload_url": (
+            node_url(request, path, "@@upload")
+            if context.is_container and may[P.ADD]
             else None
         ),
         "sharing_url": node_url(request, path, "@@sharing") if may[P.SHARE] else None,

@@ -75,6 +75,24 @@ class TestToolbar:
         links = {a.text for a in bar.select("a")}
         assert {"Edit", "Add Document", "Add Folder", "Delete"} <= links
 
+    def test_links_follow_the_type_and_the_role(self, editor, app, dbsession, site):
+        def links(client, path):
+            page = client.get(path).html
+            return {a.text for a in page.select("nav.toolbar a, nav.user a")}
+
+        on_folder = links(editor, "/site/")
+        assert {"Contents", "Upload files", "History"} <= on_folder
+        assert not {"Sharing", "Users", "Groups"} & on_folder
+        add_file = editor.get("/site/@@add?type=File").forms["edit-form"]
+        add_file["file"] = ("notes.txt", b"Some notes")
+        add_file.submit(status=303)
+        assert not {"Contents", "Upload files"} & links(editor, "/site/notes.txt/")
+        admin = make_user(dbsession, "chief", groups=["admins"])
+        dbsession.flush()
+        assert {"Sharing", "Users", "Groups"} <= links(
+            browser(app, dbsession, admin), "/site/"
+        )
+
     def test_readers_and_anonymous_get_none(self, testapp, reader, site):
         assert reader.get("/site/page/").html.select_one("nav.toolbar") is None
         assert testapp.get("/site/").html.select_one("nav.toolbar") is None
