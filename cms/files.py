@@ -89,7 +89,7 @@ def read_multipart(request):
         raise HTTPRequestEntityTooLarge(
             f"The upload is larger than {limit // 2**20} MB."
         )
-    _check_complete(request)
+    check_complete(request)
     try:
         post = request.POST
         items = list(post.items())
@@ -117,7 +117,7 @@ def read_multipart(request):
     return fields, (Upload(request, upload) if upload is not None else None)
 
 
-def _check_complete(request):
+def check_complete(request):
     """Refuse a multipart body that does not end with its closing boundary.
 
     Python's parser takes a cut-off body for a whole one: the last file would

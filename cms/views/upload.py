@@ -21,8 +21,7 @@ from pyramid.httpexceptions import (
 from pyramid.view import view_config
 
 from cms import editing
-from cms.files import MULTIPART, Upload
-from cms.files import _check_complete as check_complete
+from cms.files import MULTIPART, Upload, check_complete
 from cms.flash import flash
 from cms.media import IMAGE_TYPES, safe_filename
 from cms.models import Node
