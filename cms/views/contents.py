@@ -338,7 +338,7 @@ def paste(request, container):
     if not request.has_permission(Permission.ADD, container):
         flash(request, "You may not add items here.", "error")
         return
-    items, refused = [], []
+    items, refused, here = [], [], []
     for path, node_id in held.entries:
         node = load_node(request.dbsession, path)
         if (
@@ -349,6 +349,7 @@ def paste(request, container):
             refused.append((path, "it is no longer there"))
         elif held.mode == "cut" and node.parent_id == container.id:
             refused.append((node.title, "it is here already"))
+            here.append(node)
         else:
             items.append((node, node.title))
     target = {"to": container.path}
@@ -360,14 +361,20 @@ def paste(request, container):
             "you may not copy it",
         )
     else:
-        done, failed = each(
-            request,
-            items,
-            lambda node: editing.move(request, node, target),
-            "you may not move it",
-        )
-        # A cut is pasted once; what could not move stays where it was.
-        clipboard.clear(request)
+        moved = set()
+
+        def move_here(node):
+            editing.move(request, node, target)
+            moved.add(node.id)
+
+        done, failed = each(request, items, move_here, "you may not move it")
+        # A cut is pasted once. What could not move stays where it was, and
+        # on the clipboard to be pasted elsewhere; what is gone is forgotten.
+        kept = here + [node for node, _ in items if node.id not in moved]
+        if kept:
+            clipboard.put(request, "cut", kept)
+        else:
+            clipboard.clear(request)
     report(request, "paste", done, refused + failed)
 
 

@@ -355,6 +355,16 @@ class TestCopyCutPaste:
         ]
         assert node_at(dbsession, "/site/box/nested/") is not None
         assert children(dbsession, "/site/box/nested/") == []
+        # It stays on the clipboard, to be pasted somewhere else.
+        assert page.html.select_one(".clipboard").text.split()[1:] == [
+            "1",
+            "item",
+            "cut",
+        ]
+        page = act(editor, "paste", [], path="/other/").follow()
+        assert messages(page) == [("info", "Pasted “Box”.")]
+        assert children(dbsession, "/other/box/") == ["inner", "nested"]
+        assert page.html.select_one(".clipboard") is None
 
     def test_a_copy_cannot_go_into_itself_either(self, editor, dbsession):
         act(editor, "copy", ["box"])
