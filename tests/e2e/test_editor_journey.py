@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ADMIN_PASSWORD, log_in, new_page
+from tests.e2e.conftest import ADMIN_PASSWORD, PASSWORD, log_in, new_page, png
 
 
 def test_editor_journey(chromium, site, screenshots):
@@ -34,6 +34,27 @@ def test_editor_journey(chromium, site, screenshots):
     expect(page).to_have_url(f"{site.url}/team/welcome/")
     shot("page-added")
 
+    # Edit it with the rich-text editor: a heading, bold text.
+    page.get_by_role("link", name="Edit", exact=True).click()
+    body = page.locator("trix-editor#field-body")
+    expect(body).to_have_attribute("connected", "")
+    body.click()
+    page.keyboard.type("Hello from the team")
+    page.click("trix-toolbar [data-trix-attribute=heading1]")
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("We are ")
+    page.click("trix-toolbar [data-trix-attribute=bold]")
+    page.keyboard.type("glad")
+    page.click("trix-toolbar [data-trix-attribute=bold]")
+    page.keyboard.type(" you came.")
+    shot("rich-text-editor")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".message")).to_have_text("Saved.")
+    expect(page.locator(".body h2")).to_have_text("Hello from the team")
+    expect(page.locator(".body strong")).to_have_text("glad")
+    shot("page-edited")
+
     # Publish the page and its folder.
     page.get_by_role("button", name="Publish").click()
     expect(page.locator(".toolbar .state")).to_have_text(re.compile("Published"))
@@ -42,6 +63,50 @@ def test_editor_journey(chromium, site, screenshots):
     expect(page.locator(".toolbar .state")).to_have_text(re.compile("Published"))
     shot("published")
 
+    # Upload an image, and see its sizes.
+    page.get_by_role("link", name="Upload files").click()
+    page.set_input_files(
+        "#field-files",
+        files=[{"name": "team-photo.png", "mimeType": "image/png", "buffer": png()}],
+    )
+    shot("upload-chosen")
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("#upload-summary")).to_contain_text("Added 1 of 1 file.")
+    shot("uploaded")
+    page.goto("/team/team-photo.png/")
+    expect(page.locator("table.scales")).to_be_visible()
+    expect(page.locator("figure.image img")).to_be_visible()
+    shot("image-page")
+
+    # Share the folder with another user, who may then edit in it.
+    page.goto("/team/@@sharing")
+    page.fill("#sharing-q", "editor")
+    page.get_by_role("button", name="Search").click()
+    row = page.locator('tr[data-principal="user:editor"]')
+    row.locator('input[data-role="editor"]').check()
+    shot("sharing-chosen")
+    page.click("#sharing-save")
+    expect(page.locator(".message")).to_have_text("Sharing saved.")
+    shot("shared")
+    colleague = new_page(chromium, site)
+    log_in(colleague, "editor", PASSWORD)
+    colleague.goto("/team/welcome/")
+    expect(colleague.locator("nav.toolbar a", has_text="Edit")).to_be_visible()
+    screenshots(colleague, "colleague-may-edit")
+    colleague.context.close()
+
+    # Revert the page to the version before the rich text, then publish that.
+    page.goto("/team/welcome/@@history")
+    shot("history")
+    page.click("button[form=history-revert][name=version][value='1']")
+    expect(page.locator(".message")).to_contain_text("Version 1 is now the draft")
+    page.goto("/team/welcome/?version=draft")
+    expect(page.locator(".body strong")).to_have_count(0)
+    shot("reverted-draft")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".body strong")).to_have_count(0)
+    shot("reverted-published")
+
     # Log out, and see the site as a reader does.
     page.get_by_role("link", name="Log out").click()
     page.get_by_role("button", name="Log out").click()
@@ -49,4 +114,7 @@ def test_editor_journey(chromium, site, screenshots):
     expect(page.locator("h1")).to_have_text("Welcome")
     expect(page.locator("nav.toolbar")).to_have_count(0)
     shot("reader-view")
+    # The image was never published: a reader is asked to log in.
+    page.goto("/team/team-photo.png/")
+    expect(page).to_have_url(re.compile("@@login"))
     assert page.js_errors == []
