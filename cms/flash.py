@@ -32,6 +32,7 @@ def includeme(config):
             secure=settings["cms.secure_cookies"],
             httponly=True,
             samesite="Lax",
-            timeout=600,
+            # Flash messages, the clipboard and sent-form marks: an hour idle.
+            timeout=3600,
         )
     )

@@ -6,7 +6,7 @@ JSON errors have the contract's shape: ``{"error": {"type": "NotFound",
 
 import logging
 
-from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken
+from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken, PredicateMismatch
 from pyramid.httpexceptions import (
     HTTPBadRequest,
     HTTPClientError,
@@ -61,9 +61,13 @@ def wants_json(request):
 def error_type(exc):
     """Return the error's ``type``: Pyramid's name for it (``NotFound``).
 
-    Our own subclasses (a 400 with field errors) take their Pyramid base's.
+    Our own subclasses (a 400 with field errors) take their Pyramid base's,
+    and so does a view found under another predicate (``PredicateMismatch``):
+    for the client there is no such view.
     """
     for cls in type(exc).__mro__:
+        if cls is PredicateMismatch:
+            continue
         if cls.__module__ in ("pyramid.httpexceptions", "pyramid.exceptions"):
             return cls.__name__.removeprefix("HTTP")
     return type(exc).__name__

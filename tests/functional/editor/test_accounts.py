@@ -437,7 +437,7 @@ class TestGroupList:
     def test_groups_with_member_counts(self, boss, dbsession):
         ensure_group(dbsession, "empty")
         dbsession.flush()
-        page = boss.get("/@@users").click("Groups")
+        page = boss.get("/@@users").click("Groups", index=0)
         rows = {
             row["data-group"]: [cell.text.strip() for cell in row.select("th, td")]
             for row in page.html.select("#groups tbody tr")

@@ -805,6 +805,7 @@ def test_json_clients_find_no_such_view(app, dbsession, site):
             response = getattr(client, method)(
                 f"/site/@@{name}", headers=headers, status=404
             )
-            assert response.json["error"]["message"] == (
-                "There is nothing at this address."
-            )
+            assert response.json["error"] == {
+                "type": "NotFound",
+                "message": "There is nothing at this address.",
+            }
