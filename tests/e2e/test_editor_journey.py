@@ -63,7 +63,43 @@ def test_editor_journey(chromium, site, screenshots):
     expect(page.locator(".toolbar .state")).to_have_text(re.compile("Published"))
     shot("published")
 
+    # Add a second page, then drag it above the first in the folder's contents.
+    page.get_by_role("link", name="Add Document").click()
+    page.fill("#field-title", "Agenda")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page).to_have_url(f"{site.url}/team/agenda/")
+    page.goto("/team/@@contents")
+    rows = page.locator("#contents-form tbody tr[data-id]")
+    expect(rows).to_have_count(2)
+    assert rows.evaluate_all("rows => rows.map(r => r.dataset.id)") == [
+        "welcome",
+        "agenda",
+    ]
+    shot("contents")
+    page.drag_and_drop('tr[data-id="agenda"]', 'tr[data-id="welcome"]')
+    expect(page.locator("#contents-status")).to_have_text("Moved “Agenda”.")
+    page.reload()
+    assert rows.evaluate_all("rows => rows.map(r => r.dataset.id)") == [
+        "agenda",
+        "welcome",
+    ]
+    shot("reordered")
+
+    # Move the page: cut it here, paste it into News.
+    page.check("#select-agenda")
+    page.click("button[name=action][value=cut]")
+    expect(page.locator(".message")).to_have_text("Cut “Agenda”.")
+    page.goto("/news/@@contents")
+    shot("clipboard")
+    page.click("p.clipboard button[name=action][value=paste]")
+    expect(page.locator(".message")).to_have_text("Pasted “Agenda”.")
+    expect(page.locator('tr[data-id="agenda"]')).to_be_visible()
+    shot("moved")
+    page.goto("/team/agenda/")
+    expect(page).to_have_url(f"{site.url}/news/agenda/")
+
     # Upload an image, and see its sizes.
+    page.goto("/team/")
     page.get_by_role("link", name="Upload files").click()
     page.set_input_files(
         "#field-files",
