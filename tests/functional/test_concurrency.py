@@ -12,7 +12,7 @@ import webtest
 
 import cms
 from cms.scripts import initialize_db
-from tests.functional.conftest import SECRET
+from tests.sites import SECRET
 
 WRITERS = 8
 
