@@ -4,7 +4,7 @@
 editors' order and in the same keyset batches as the JSON ``items``. From
 there an editor selects several to copy, cut, paste, publish, retract or
 delete (a page lists them first; confirming posts to ``@@contents-delete``),
-renames one (``@@contents-rename``) and moves one up or down
+renames one (``@@contents-rename``, :mod:`cms.views.rename`) and moves one up or down
 (``@@contents-order``; drag and drop in ``contents.js`` posts to the JSON
 ``@@order`` instead).
 
@@ -19,7 +19,6 @@ listed is answered like a name that does not exist.
 from pyramid.httpexceptions import (
     HTTPBadRequest,
     HTTPClientError,
-    HTTPConflict,
     HTTPForbidden,
     HTTPNotFound,
     HTTPSeeOther,
@@ -33,7 +32,6 @@ from cms import clipboard, editing
 from cms.flash import flash
 from cms.listing import children_batch, parse_batch_params
 from cms.models import File, Node
-from cms.revisions import working_copy
 from cms.security.permissions import Permission
 from cms.security.trimming import viewable_children
 from cms.traversal import load_node
@@ -477,119 +475,4 @@ def move_up_or_down(container, request):
     else:
         editing.order(request, container, {"id": child.name, "position": index})
         flash(request, f"Moved {quoted(child.title)} {direction}.")
-    return back_to_contents(request, container)
-
-
-# -- rename ---------------------------------------------------------------------
-
-RENAME = "cms:templates/contents/rename.jinja2"
-
-
-def renamed_child(request, container):
-    names = request.GET.getall("item")
-    nodes = selected_children(request, container, names[:1]) if len(names) == 1 else []
-    return nodes[0] if nodes else None
-
-
-def rename_page(request, container, child, values, errors=(), status=200):
-    request.response.status = status
-    query = batch_query(request)
-    return {
-        "title": f"Rename {child.title}",
-        "child_title": child.title,
-        "values": values,
-        "errors": {
-            (error["field"] if error["field"] in values else "form"): error["message"]
-            for error in errors
-        },
-        "action_url": node_url(
-            request, container.path, "@@contents-rename", {"item": child.name, **query}
-        ),
-        "cancel_url": contents_url(request, container, query),
-    }
-
-
-@view_config(
-    context=Node,
-    name="contents-rename",
-    request_method=("GET", "HEAD"),
-    accept="text/html",
-    renderer=RENAME,
-    permission=Permission.VIEW,
-)
-def rename_form(container, request):
-    require_manager(request, container)
-    child = renamed_child(request, container)
-    if child is None:
-        raise HTTPNotFound("There is no such item here.")
-    if not request.has_permission(Permission.EDIT, child):
-        raise HTTPForbidden()
-    title = working_copy(request.dbsession, child)["title"]
-    values = {"id": child.name, "title": title, "version": child.version}
-    return rename_page(request, container, child, values)
-
-
-@view_config(
-    context=Node,
-    name="contents-rename",
-    request_method="POST",
-    accept="text/html",
-    renderer=RENAME,
-    permission=Permission.VIEW,
-)
-def rename_save(container, request):
-    require_manager(request, container)
-    child = renamed_child(request, container)
-    if child is None:
-        # Sent twice (it has its new name already), or gone meanwhile.
-        flash(request, "That item is no longer here under that name.", "error")
-        return back_to_contents(request, container)
-    if not request.has_permission(Permission.EDIT, child):
-        raise HTTPForbidden()
-    old_name, old_title = child.name, working_copy(request.dbsession, child)["title"]
-    values = {
-        "id": request.POST.get("id", old_name).strip(),
-        "title": request.POST.get("title", old_title),
-        "version": request.POST.get("version", ""),
-    }
-    if values["version"].isdigit() and int(values["version"]) != child.version:
-        message = (
-            "Someone else changed this item meanwhile: it is now called "
-            f"{quoted(old_title)}, at “{old_name}”. Send again to replace that."
-        )
-        values["version"] = child.version
-        return rename_page(
-            request,
-            container,
-            child,
-            values,
-            [{"field": "form", "message": message}],
-            status=HTTPConflict.code,
-        )
-    # Both changes are tried, so that the form shows every message at once;
-    # an error answer makes pyramid_tm roll back whatever went through.
-    errors, status = [], 400
-    if values["id"] != old_name:
-        try:
-            editing.move(request, child, {"id": values["id"]})
-        except Invalid as error:
-            errors += error.errors
-        except HTTPConflict as error:
-            errors.append({"field": "id", "message": error.detail})
-            status = HTTPConflict.code
-    if values["title"] != old_title:
-        try:
-            editing.update(request, child, {"title": values["title"]})
-        except Invalid as error:
-            errors += error.errors
-    if errors:
-        return rename_page(request, container, child, values, errors, status)
-    if values["id"] == old_name and values["title"] == old_title:
-        flash(request, f"{quoted(old_title)} is unchanged.")
-    elif values["title"] == old_title:
-        flash(request, f"{quoted(old_title)} is now at “{values['id']}”.")
-    elif child.has_draft:
-        flash(request, f"Renamed {quoted(old_title)}; the new title is a draft.")
-    else:
-        flash(request, f"Renamed {quoted(old_title)} to {quoted(values['title'])}.")
     return back_to_contents(request, container)
