@@ -5,14 +5,36 @@ only ever set for someone who has just sent a form; anonymous readers never
 get a cookie from a page.
 """
 
+import json
+
 from pyramid.session import SignedCookieSessionFactory
 
 COOKIE_NAME = "cms_flash"
+#: The most the session's JSON may take: signed and base64-encoded, the
+#: cookie must stay under the 4 kB browsers keep (Pyramid refuses past it).
+SESSION_BUDGET = 2800
+#: The shortest a message is cut to before it is dropped.
+SHORTEST = 40
+
+
+def _size(value):
+    return len(json.dumps(value, default=str))
 
 
 def flash(request, message, kind="info"):
-    """Show *message* on the next page this browser gets."""
-    request.session.flash({"kind": kind, "text": message})
+    """Show *message* on the next page this browser gets.
+
+    The session also holds the clipboard and the marks of sent forms: a
+    message too long for the room left is shortened (and, past the shortest,
+    left out) rather than making a cookie the browser would not keep.
+    """
+    session = request.session
+    room = SESSION_BUDGET - _size(dict(session)) - _size({"kind": kind, "text": ""})
+    text = str(message)
+    while _size(text) > room and len(text) > SHORTEST:
+        text = text[: max(SHORTEST, len(text) * 2 // 3) - 1] + "…"
+    if _size(text) <= room:
+        session.flash({"kind": kind, "text": text})
 
 
 def messages(request):

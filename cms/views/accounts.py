@@ -41,12 +41,12 @@ from cms.principals import (
 )
 from cms.security.permissions import Permission
 from cms.urls import node_url, site_url
+from cms.validation import FORM_POST
 
 #: Users shown on one page of ``/@@users``.
 PAGE_SIZE = 50
 #: The longest search text looked for.
 MAX_QUERY = 200
-FORM_POST = "Content-Type:application/x-www-form-urlencoded"
 NUL_MESSAGE = "Text may not contain NUL characters."
 NO_SUCH_USER = "There is no user by this login."
 ADD, DELETE, MEMBERS = "@@add", "@@delete", "@@members"

@@ -36,7 +36,7 @@ from cms.security.permissions import Permission
 from cms.security.trimming import viewable_children
 from cms.traversal import load_node
 from cms.urls import node_url
-from cms.validation import Invalid
+from cms.validation import FORM_POST, Invalid
 from cms.workflow import STATE_TITLES
 
 #: Bulk actions: the past tense for messages, the verb for refusals.
@@ -263,6 +263,7 @@ def contents_page(container, request):
     name="contents",
     request_method="POST",
     accept="text/html",
+    header=FORM_POST,
     permission=Permission.VIEW,
 )
 def contents_action(container, request):
@@ -406,6 +407,7 @@ def delete_confirmation(request, container, nodes):
     name="contents-delete",
     request_method="POST",
     accept="text/html",
+    header=FORM_POST,
     permission=Permission.VIEW,
 )
 def delete_selected(container, request):
@@ -456,6 +458,7 @@ def neighbour_index(request, container, child, direction):
     name="contents-order",
     request_method="POST",
     accept="text/html",
+    header=FORM_POST,
     permission=Permission.EDIT,
 )
 def move_up_or_down(container, request):

@@ -31,7 +31,7 @@ from cms.revisions import working_copy
 from cms.schemas import FIELDS
 from cms.security.permissions import Permission
 from cms.urls import node_url
-from cms.validation import Invalid
+from cms.validation import FORM_POST, Invalid, small_number
 from cms.workflow import PUBLISHED, TRANSITIONS, transitions_from
 
 FORM = "cms:templates/edit/form.jinja2"
@@ -278,8 +278,8 @@ def edit_save(node, request):
         return sent_again(
             request, node.id, node, "This form was already sent and saved once."
         )
-    version = request.POST.get("version", "")
-    if version.isdigit() and int(version) != node.version:
+    version = small_number(request.POST.get("version"))
+    if version is not None and version != node.version:
         # Someone saved since this form was opened: show both, lose neither.
         theirs = working_copy(request.dbsession, node)
         page = form_page(
@@ -398,7 +398,7 @@ def delete_node(node, request):
     name="workflow",
     request_method="POST",
     accept="text/html",
-    header="Content-Type:application/x-www-form-urlencoded",
+    header=FORM_POST,
     permission=Permission.VIEW,
 )
 def workflow_button(node, request):

@@ -18,27 +18,19 @@ from cms.revisions import get_revision, latest_revision
 from cms.security.permissions import Permission
 from cms.serializers import serialize_content
 from cms.urls import node_url
-from cms.validation import Invalid, read_json
+from cms.validation import FORM_POST, Invalid, read_json, small_number
 from cms.views.edit import node_response
 from cms.views.errors import error_response
 
 HISTORY_PAGE = "cms:templates/history/history.jinja2"
 REVISION_PAGE = "cms:templates/history/revision.jinja2"
-FORM_CONTENT_TYPE = "Content-Type:application/x-www-form-urlencoded"
 #: Revisions per history page; older ones are a link away.
 BATCH_SIZE = 50
 
 
-def parse_version(text):
-    """Return *text* as a version number, or ``None`` if it cannot be one."""
-    if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) < 10:
-        return int(text)
-    return None
-
-
 def find_revision(request, node, text):
     """Return the node's revision numbered *text*, or ``None``."""
-    number = parse_version(text)
+    number = small_number(text)
     if number is None:
         return None
     return get_revision(request.dbsession, node, number)
@@ -140,8 +132,8 @@ def common(request, node, latest):
 def history_page(node, request):
     if "version" in request.GET or "against" in request.GET:
         # The compare form: show the pair on the revision's own page.
-        version = parse_version(request.GET.get("version"))
-        against = parse_version(request.GET.get("against"))
+        version = small_number(request.GET.get("version"))
+        against = small_number(request.GET.get("against"))
         if version is None or against is None:
             raise HTTPBadRequest("Choose two versions to compare.")
         return HTTPSeeOther(
@@ -156,7 +148,7 @@ def history_page(node, request):
         .limit(BATCH_SIZE + 1)
     )
     if "before" in request.GET:
-        before = parse_version(request.GET["before"])
+        before = small_number(request.GET["before"])
         if before is None:
             raise HTTPBadRequest("before: a version number.")
         query = query.where(Revision.version < before)
@@ -230,7 +222,7 @@ def revision_page(node, request):
     subpath=0,
     request_method="POST",
     accept="text/html",
-    header=FORM_CONTENT_TYPE,
+    header=FORM_POST,
     permission=Permission.EDIT,
 )
 def revert_button(node, request):
@@ -251,7 +243,7 @@ def revert_button(node, request):
             "error",
         )
         return HTTPSeeOther(location=location)
-    number = parse_version(request.POST.get("version"))
+    number = small_number(request.POST.get("version"))
     try:
         editing.revert(request, node, {"version": number})
     except Invalid:

@@ -28,8 +28,8 @@ from cms.security.permissions import Permission
 from cms.security.throttle import forget_failures, record_failure, retry_after
 from cms.security.tokens import create_token, token_options
 from cms.urls import node_url
-from cms.validation import Invalid
-from cms.views.accounts import FORM_POST, by_field, read_form
+from cms.validation import FORM_POST, Invalid, small_number
+from cms.views.accounts import by_field, read_form
 
 PAGE = "cms:templates/accounts/preferences.jinja2"
 #: The longest lifetime offered for a token, in days (the service's limit).
@@ -149,8 +149,9 @@ class Preferences:
         days = values["token_expires"].strip()
         expires_in = None
         if days:
-            if days.isascii() and days.isdigit() and 1 <= int(days) <= MAX_TOKEN_DAYS:
-                expires_in = int(days) * 24 * 3600
+            number = small_number(days)
+            if number is not None and 1 <= number <= MAX_TOKEN_DAYS:
+                expires_in = number * 24 * 3600
             else:
                 message = f"A whole number of days, from 1 to {MAX_TOKEN_DAYS}."
                 errors.append({"field": "token_expires", "message": message})
@@ -174,10 +175,11 @@ class Preferences:
     def revoke(self):
         token_id = self.request.POST.get("token", "")
         token = None
-        if token_id.isascii() and token_id.isdigit() and len(token_id) < 18:
+        number = small_number(token_id)
+        if number is not None:
             token = self.dbsession.scalars(
                 select(ApiToken).where(
-                    ApiToken.id == int(token_id), ApiToken.user_id == self.user.id
+                    ApiToken.id == number, ApiToken.user_id == self.user.id
                 )
             ).one_or_none()
         if token is None:

@@ -31,7 +31,7 @@ from cms.principals import (
 )
 from cms.security.permissions import Permission
 from cms.security.tokens import create_token, serialize_token, token_options
-from cms.validation import Invalid, check_fields, read_json
+from cms.validation import Invalid, check_fields, read_json, small_number
 
 USER_FIELDS = {"login", "password", "email", "fullname", "groups", "active"}
 #: What users may change about themselves; the rest is for admins.
@@ -216,10 +216,11 @@ class Tokens:
     def delete(self):
         token_id = self.request.subpath[0]
         token = None
-        if token_id.isascii() and token_id.isdigit() and len(token_id) < 18:
+        number = small_number(token_id)
+        if number is not None:
             token = self.dbsession.scalars(
                 select(ApiToken).where(
-                    ApiToken.id == int(token_id), ApiToken.user_id == self.user.id
+                    ApiToken.id == number, ApiToken.user_id == self.user.id
                 )
             ).one_or_none()
         if token is None:

@@ -15,7 +15,7 @@ from cms.models import Node
 from cms.revisions import working_copy
 from cms.security.permissions import Permission
 from cms.urls import node_url
-from cms.validation import Invalid
+from cms.validation import FORM_POST, Invalid, small_number
 from cms.views.contents import (
     back_to_contents,
     batch_query,
@@ -77,6 +77,7 @@ def rename_form(container, request):
     name="contents-rename",
     request_method="POST",
     accept="text/html",
+    header=FORM_POST,
     renderer=RENAME,
     permission=Permission.VIEW,
 )
@@ -95,7 +96,8 @@ def rename_save(container, request):
         "title": request.POST.get("title", old_title),
         "version": request.POST.get("version", ""),
     }
-    if values["version"].isdigit() and int(values["version"]) != child.version:
+    version = small_number(values["version"])
+    if version is not None and version != child.version:
         message = (
             "Someone else changed this item meanwhile: it is now called "
             f"{quoted(old_title)}, at “{old_name}”. Send again to replace that."

@@ -20,11 +20,9 @@ from cms.models.sharing import ROLES
 from cms.security.permissions import Permission
 from cms.security.sharing import OWNER, get_sharing, set_sharing
 from cms.urls import node_url
-from cms.validation import Invalid, read_json
+from cms.validation import FORM_POST, Invalid, read_json
 
 PAGE = "cms:templates/sharing/sharing.jinja2"
-FORM_CONTENT_TYPE = "Content-Type:application/x-www-form-urlencoded"
-
 #: The most users and groups one search adds to the table.
 MAX_RESULTS = 20
 #: The longest search text.
@@ -280,7 +278,7 @@ def posted_form(request):
     name="sharing",
     request_method="POST",
     accept="text/html",
-    header=FORM_CONTENT_TYPE,
+    header=FORM_POST,
     renderer=PAGE,
     permission=Permission.SHARE,
 )
