@@ -1,9 +1,10 @@
 // Drag and drop to reorder the rows of the Contents view.
 //
 // Progressive enhancement only: the Up and Down buttons do the same without
-// JavaScript. On drop, the row's new place is sent to the container's
-// @@order endpoint as JSON ({"id": name, "position": index among all the
-// children}), and the row moves on the page once the server agrees.
+// JavaScript. On drop, the form of those buttons is sent with the names of
+// the dragged row and of the row it was dropped on ({move, onto}); the
+// server puts the dragged row where the other one is (after it going down,
+// before it going up) and answers 204, and the row moves on the page too.
 (function () {
   "use strict";
 
@@ -16,7 +17,7 @@
   var dragged = null;
 
   function rows() {
-    return Array.prototype.slice.call(body.querySelectorAll("tr[data-position]"));
+    return Array.prototype.slice.call(body.querySelectorAll("tr[data-id]"));
   }
 
   function say(text, isError) {
@@ -30,54 +31,45 @@
     });
   }
 
-  // Where the dragged row lands: after the target going down, before it going up.
-  function mark(target) {
-    var down = Number(dragged.dataset.position) < Number(target.dataset.position);
-    unmark();
-    dragged.classList.add("dragging");
-    target.classList.add(down ? "drop-after" : "drop-before");
+  // Whether the dragged row goes down the list to reach the target.
+  function goesDown(row, target) {
+    return Boolean(row.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_FOLLOWING);
   }
 
-  // The server moved the row from index `from` to `to`: do the same here.
-  function place(row, target, from, to) {
-    if (from < to) {
-      target.after(row);
-    } else {
-      target.before(row);
-    }
-    rows().forEach(function (other) {
-      var index = Number(other.dataset.position);
-      if (other === row) {
-        other.dataset.position = to;
-      } else if (from < to && index > from && index <= to) {
-        other.dataset.position = index - 1;
-      } else if (to < from && index >= to && index < from) {
-        other.dataset.position = index + 1;
-      }
-    });
+  function mark(target) {
+    unmark();
+    dragged.classList.add("dragging");
+    target.classList.add(goesDown(dragged, target) ? "drop-after" : "drop-before");
   }
 
   function send(row, target) {
-    var from = Number(row.dataset.position);
-    var to = Number(target.dataset.position);
+    var down = goesDown(row, target);
     var title = row.querySelector("th").textContent.trim();
+    var form = new URLSearchParams();
+    form.append("csrf_token", token.content);
+    form.append("move", row.dataset.id);
+    form.append("onto", target.dataset.id);
     fetch(body.dataset.orderUrl, {
       method: "POST",
       credentials: "same-origin",
-      headers: {
-        "Accept": "application/json",
-        "Content-Type": "application/json",
-        "X-CSRF-Token": token.content
-      },
-      body: JSON.stringify({id: row.dataset.id, position: to})
+      headers: {"Accept": "text/html", "X-Requested-With": "XMLHttpRequest"},
+      body: form
     }).then(function (response) {
-      if (!response.ok) {
-        throw new Error(response.statusText);
+      if (response.status === 204) {
+        if (down) {
+          target.after(row);
+        } else {
+          target.before(row);
+        }
+        say("Moved “" + title + "”.");
+        return;
       }
-      place(row, target, from, to);
-      say("Moved “" + title + "”.");
+      return response.text().then(function (text) {
+        var reason = response.status === 409 && text ? " " + text : "";
+        say("“" + title + "” could not be moved." + reason + " Reload the page and try again.", true);
+      });
     }).catch(function () {
-      say("“" + title + "” could not be moved: reload the page and try again.", true);
+      say("“" + title + "” could not be moved. Reload the page and try again.", true);
     });
   }
 
@@ -86,7 +78,7 @@
   });
 
   body.addEventListener("dragstart", function (event) {
-    dragged = event.target.closest ? event.target.closest("tr[data-position]") : null;
+    dragged = event.target.closest ? event.target.closest("tr[data-id]") : null;
     if (!dragged) {
       return;
     }
@@ -96,7 +88,7 @@
   });
 
   body.addEventListener("dragover", function (event) {
-    var target = event.target.closest("tr[data-position]");
+    var target = event.target.closest("tr[data-id]");
     if (dragged && target && target !== dragged) {
       event.preventDefault();
       event.dataTransfer.dropEffect = "move";
@@ -105,7 +97,7 @@
   });
 
   body.addEventListener("drop", function (event) {
-    var target = event.target.closest("tr[data-position]");
+    var target = event.target.closest("tr[data-id]");
     event.preventDefault();
     if (dragged && target && target !== dragged) {
       send(dragged, target);

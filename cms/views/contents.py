@@ -19,7 +19,9 @@ listed is answered like a name that does not exist.
 from pyramid.httpexceptions import (
     HTTPBadRequest,
     HTTPClientError,
+    HTTPConflict,
     HTTPForbidden,
+    HTTPNoContent,
     HTTPNotFound,
     HTTPSeeOther,
 )
@@ -174,27 +176,6 @@ def file_sizes(dbsession, rows):
     return dict(dbsession.execute(query).all())
 
 
-def sibling_indexes(dbsession, container, rows):
-    """``{id: index}``: each row's place among *all* the container's children.
-
-    ``@@order`` counts positions among every child, listed or not; the
-    page hands these to the drag and drop script.
-    """
-    if not rows:
-        return {}
-    # The bare table: the content types' own tables have nothing to add.
-    nodes = Node.__table__
-    order = (nodes.c.position, nodes.c.id)
-    ranked = (
-        select(nodes.c.id, (func.row_number().over(order_by=order) - 1).label("index"))
-        .where(nodes.c.parent_id == container.id)
-        .subquery()
-    )
-    ids = [row.id for row in rows]
-    query = select(ranked.c.id, ranked.c.index).where(ranked.c.id.in_(ids))
-    return dict(dbsession.execute(query).all())
-
-
 @view_config(
     context=Node,
     name="contents",
@@ -217,7 +198,6 @@ def contents_page(container, request):
     )
     may_order = request.has_permission(Permission.EDIT, container)
     sizes = file_sizes(dbsession, batch.items)
-    indexes = sibling_indexes(dbsession, container, batch.items) if may_order else {}
     query = batch_query(request)
     rows = [
         {
@@ -229,7 +209,6 @@ def contents_page(container, request):
             "state_title": STATE_TITLES[row.state],
             "modified": row.modified,
             "size": sizes.get(row.id),
-            "index": indexes.get(row.id),
             "rename_url": node_url(
                 request,
                 container.path,
@@ -247,7 +226,6 @@ def contents_page(container, request):
         "batching": batch.batching(request, container.path, "@@contents"),
         "action_url": contents_url(request, container, query),
         "order_url": node_url(request, container.path, "@@contents-order", query),
-        "drag_url": node_url(request, container.path, "@@order") if may_order else None,
         "may_order": may_order,
         "may_paste": held is not None
         and request.has_permission(Permission.ADD, container),
@@ -431,26 +409,32 @@ def delete_selected(container, request):
 # -- up and down ----------------------------------------------------------------
 
 
-def neighbour_index(request, container, child, direction):
-    """The index among all children of the listed child above (or below) *child*."""
+def index_among_all(request, container, child):
+    """*child*'s index among all the container's children, listed or not.
+
+    ``editing.order`` counts every child; the page never shows these
+    numbers, which would tell how many hidden children lie between two rows.
+    """
+    nodes = Node.__table__
+    return request.dbsession.scalar(
+        select(func.count()).where(
+            nodes.c.parent_id == container.id,
+            tuple_(nodes.c.position, nodes.c.id) < (child.position, child.id),
+        )
+    )
+
+
+def neighbour(request, container, child, direction):
+    """The listed child above (or below) *child*, or ``None``."""
     key, own = tuple_(Node.position, Node.id), tuple_(child.position, child.id)
-    query = select(Node.position, Node.id).where(
+    query = select(Node).where(
         Node.parent_id == container.id, viewable_children(request, container)
     )
     if direction == "up":
         query = query.where(key < own).order_by(Node.position.desc(), Node.id.desc())
     else:
         query = query.where(key > own).order_by(Node.position, Node.id)
-    neighbour = request.dbsession.execute(query.limit(1)).first()
-    if neighbour is None:
-        return None
-    nodes = Node.__table__
-    return request.dbsession.scalar(
-        select(func.count()).where(
-            nodes.c.parent_id == container.id,
-            tuple_(nodes.c.position, nodes.c.id) < tuple_(*neighbour),
-        )
-    )
+    return request.dbsession.scalars(query.limit(1)).first()
 
 
 @view_config(
@@ -462,20 +446,43 @@ def neighbour_index(request, container, child, direction):
     permission=Permission.EDIT,
 )
 def move_up_or_down(container, request):
+    """Up and Down buttons, and drops from ``contents.js`` (``move`` onto ``onto``).
+
+    A drop puts the row where the row it was dropped on is (after it going
+    down, before it going up). The script asks with ``X-Requested-With``
+    and gets 204, or 409 with the reason as text; a form gets the page back.
+    """
     if not container.is_container:
         raise HTTPNotFound()
-    direction = "up" if "up" in request.POST else "down"
-    name = request.POST.get(direction)
-    nodes = selected_children(request, container, [name] if name else [])
-    if not nodes:
-        flash(request, "That item is no longer here.", "error")
-        return back_to_contents(request, container)
-    child = nodes[0]
-    index = neighbour_index(request, container, child, direction)
-    if index is None:
-        where = "first" if direction == "up" else "last"
-        flash(request, f"{quoted(child.title)} is {where} already.")
+    if "onto" in request.POST:
+        names = [request.POST.get("move"), request.POST.get("onto")]
     else:
-        editing.order(request, container, {"id": child.name, "position": index})
-        flash(request, f"Moved {quoted(child.title)} {direction}.")
+        direction = "up" if "up" in request.POST else "down"
+        names = [request.POST.get(direction)]
+    names = [name for name in names if name]
+    found = {node.name: node for node in selected_children(request, container, names)}
+    if not names or len(found) != len(set(names)):
+        return order_answer(request, container, "That item is no longer here.")
+    child = found[names[0]]
+    if len(names) == 2:
+        target = found[names[1]]
+        text = f"Moved {quoted(child.title)}."
+    else:
+        target = neighbour(request, container, child, direction)
+        if target is None:
+            where = "first" if direction == "up" else "last"
+            text = f"{quoted(child.title)} is {where} already."
+            return order_answer(request, container, text, kind="info")
+        text = f"Moved {quoted(child.title)} {direction}."
+    index = index_among_all(request, container, target)
+    editing.order(request, container, {"id": child.name, "position": index})
+    return order_answer(request, container, text, kind="info", done=True)
+
+
+def order_answer(request, container, text, kind="error", done=False):
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        if done:
+            return HTTPNoContent()
+        return HTTPConflict(text, content_type="text/plain", body=text)
+    flash(request, text, kind)
     return back_to_contents(request, container)

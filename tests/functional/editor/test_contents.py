@@ -1,7 +1,5 @@
 """The Contents view of a container: listing, bulk actions, rename, reorder."""
 
-import json
-
 import pytest
 import webtest
 from sqlalchemy import select
@@ -164,7 +162,7 @@ class TestPage:
     def test_editors_get_the_drag_and_drop_script(self, editor):
         page = editor.get("/site/@@contents")
         body = page.html.select_one("tbody[data-order-url]")
-        assert body["data-order-url"] == "http://example.com/site/@@order"
+        assert body["data-order-url"] == "http://example.com/site/@@contents-order"
         assert page.html.select_one("script[src$='contents.js']") is not None
 
     def test_an_empty_folder(self, editor):
@@ -718,8 +716,10 @@ class TestUpDown:
         node_at(dbsession, "/site/secret/").set_position(1)
         dbsession.flush()
         page = editor.get("/site/@@contents")
-        positions = [row["data-position"] for row in page.html.select("tbody tr")]
-        assert positions == ["0", "2", "3", "4"]
+        # Nothing on the page tells where the hidden child sits.
+        assert [row.attrs.keys() for row in page.html.select("tbody tr")] == [
+            {"data-id"}
+        ] * 4
         page = self.press(editor, "down", "alpha").follow()
         assert listed(page) == ["beta", "alpha", "box", "notes.txt"]
         assert children(dbsession, "/site/") == [
@@ -752,29 +752,26 @@ class TestUpDown:
 
 
 class TestDragAndDrop:
-    """What contents.js sends on a drop, to the JSON ``@@order`` endpoint."""
+    """What contents.js sends on a drop: the Up/Down form with ``move`` and ``onto``."""
 
     def drop(self, client, page, name, onto, **kwargs):
-        rows = {row["data-id"]: row for row in page.html.select("tbody tr")}
         url = page.html.select_one("tbody")["data-order-url"]
+        fields = {"move": name, "onto": onto}
+        if kwargs.pop("with_token", True):
+            fields["csrf_token"] = csrf(page)
         return client.post(
             url,
-            json.dumps({"id": name, "position": int(rows[onto]["data-position"])}),
-            headers={
-                "Content-Type": "application/json",
-                "Accept": "application/json",
-                **kwargs.pop("headers", {"X-CSRF-Token": csrf(page)}),
-            },
+            fields,
+            headers={"Accept": "text/html", "X-Requested-With": "XMLHttpRequest"},
             **kwargs,
         )
 
     def test_drop_below_and_above(self, editor, dbsession):
         page = editor.get("/site/@@contents")
-        response = self.drop(editor, page, "alpha", onto="box")
-        assert response.content_type == "application/json"
+        self.drop(editor, page, "alpha", onto="box", status=204)
         assert children(dbsession, "/site/")[:3] == ["beta", "box", "alpha"]
         page = editor.get("/site/@@contents")
-        self.drop(editor, page, "notes.txt", onto="beta")
+        self.drop(editor, page, "notes.txt", onto="beta", status=204)
         assert listed(editor.get("/site/@@contents")) == [
             "notes.txt",
             "beta",
@@ -782,16 +779,23 @@ class TestDragAndDrop:
             "alpha",
         ]
 
-    def test_positions_count_the_hidden_children(self, editor, dbsession):
+    def test_hidden_children_keep_their_place(self, editor, dbsession):
         node_at(dbsession, "/site/secret/").set_position(0)
         dbsession.flush()
         page = editor.get("/site/@@contents")
-        self.drop(editor, page, "notes.txt", onto="alpha")
+        self.drop(editor, page, "notes.txt", onto="alpha", status=204)
         assert children(dbsession, "/site/")[:3] == ["secret", "notes.txt", "alpha"]
+
+    def test_a_hidden_or_missing_row_is_a_conflict(self, editor, dbsession):
+        page = editor.get("/site/@@contents")
+        response = self.drop(editor, page, "alpha", onto="secret", status=409)
+        assert response.text == "That item is no longer here."
+        self.drop(editor, page, "gone", onto="beta", status=409)
+        assert children(dbsession, "/site/")[:2] == ["alpha", "beta"]
 
     def test_without_the_csrf_token(self, editor, dbsession):
         page = editor.get("/site/@@contents")
-        self.drop(editor, page, "alpha", onto="box", headers={}, status=400)
+        self.drop(editor, page, "alpha", onto="box", with_token=False, status=400)
         assert children(dbsession, "/site/")[0] == "alpha"
 
 
