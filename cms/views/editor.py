@@ -32,7 +32,7 @@ from cms.schemas import FIELDS
 from cms.security.permissions import Permission
 from cms.urls import node_url
 from cms.validation import FORM_POST, Invalid, small_number
-from cms.workflow import PUBLISHED, TRANSITIONS, transitions_from
+from cms.workflow import PUBLISHED, STATE_TITLES, TRANSITIONS, transitions_from
 
 FORM = "cms:templates/edit/form.jinja2"
 
@@ -409,5 +409,6 @@ def workflow_button(node, request):
     except Invalid:
         flash(request, "That change of state is not possible now.", "error")
     else:
-        flash(request, f"The page is now {node.state}.")
+        state = STATE_TITLES[node.state].lower()
+        flash(request, f"“{node.title}” is now {state}.")
     return HTTPSeeOther(location=node_url(request, node.path))

@@ -224,7 +224,8 @@ class TestWorkflowButtons:
             if f.action.endswith("@@workflow") and 'value="publish"' in f.text
         )
         response = form.submit("transition", status=303)
-        assert "now published" in response.follow().html.select_one(".message").text
+        message = response.follow().html.select_one(".message").text
+        assert message == "“Page” is now published."
         testapp.get("/site/page/", status=200)
 
     def test_without_the_csrf_token(self, editor):
