@@ -1,12 +1,37 @@
-// Drag and drop to reorder the rows of the Contents view.
+// The Contents view's small helpers: a "Select all" box, and drag and drop
+// to reorder the rows.
 //
-// Progressive enhancement only: the Up and Down buttons do the same without
-// JavaScript. On drop, the form of those buttons is sent with the names of
+// Progressive enhancement only: without JavaScript each row is ticked on its
+// own, and the Up and Down buttons do what dragging does. On drop, the form of those buttons is sent with the names of
 // the dragged row and of the row it was dropped on ({move, onto}); the
 // server puts the dragged row where the other one is (after it going down,
 // before it going up) and answers 204, and the row moves on the page too.
 (function () {
   "use strict";
+
+  var corner = document.querySelector("#contents-form thead th");
+  var boxes = Array.prototype.slice.call(
+    document.querySelectorAll('#contents-form input[name="ids"]')
+  );
+  if (corner && boxes.length) {
+    var all = document.createElement("input");
+    all.type = "checkbox";
+    all.id = "select-all";
+    all.setAttribute("aria-label", "Select all");
+    corner.replaceChildren(all);
+    all.addEventListener("change", function () {
+      boxes.forEach(function (box) {
+        box.checked = all.checked;
+      });
+    });
+    boxes.forEach(function (box) {
+      box.addEventListener("change", function () {
+        var ticked = boxes.filter(function (other) { return other.checked; }).length;
+        all.checked = ticked === boxes.length;
+        all.indeterminate = ticked > 0 && ticked < boxes.length;
+      });
+    });
+  }
 
   var body = document.querySelector("tbody[data-order-url]");
   var token = document.querySelector('meta[name="csrf-token"]');

@@ -94,7 +94,12 @@ def test_editor_journey(chromium, site, screenshots):
     page.click("p.clipboard button[name=action][value=paste]")
     expect(page.locator(".message")).to_have_text("Pasted “Agenda”.")
     expect(page.locator('tr[data-id="agenda"]')).to_be_visible()
+    page.check("#select-all")
+    ticked = page.locator('#contents-form input[name="ids"]:checked')
+    expect(ticked).to_have_count(page.locator('input[name="ids"]').count())
     shot("moved")
+    page.uncheck("#select-all")
+    expect(ticked).to_have_count(0)
     page.goto("/team/agenda/")
     expect(page).to_have_url(f"{site.url}/news/agenda/")
 

@@ -157,7 +157,6 @@ class TestPage:
         assert page.html.select("button[name=up]") == []
         assert page.html.select_one("#order-form") is None
         assert page.html.select_one("tbody[data-order-url]") is None
-        assert page.html.select_one("script[src$='contents.js']") is None
 
     def test_editors_get_the_drag_and_drop_script(self, editor):
         page = editor.get("/site/@@contents")
