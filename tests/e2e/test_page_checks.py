@@ -66,46 +66,110 @@ def admin_page(chromium, site):
     page.context.close()
 
 
-@pytest.mark.parametrize(("name", "path"), PAGES, ids=[name for name, _ in PAGES])
-def test_accessible(admin_page, name, path):
-    response = admin_page.goto(path)
-    assert response.status == (404 if name == "not-found" else 200)
-    admin_page.evaluate(AXE.read_text())
-    violations = admin_page.evaluate(
+#: Forms sent with a mistake: (name, page, form, {field: value}). The
+#: browser's own checks (``required``, ``type``) are taken off first, so the
+#: server's messages are what is checked.
+FORMS_WITH_ERRORS = [
+    ("edit-error", "/checks/page/@@edit", "#edit-form", {"#field-title": ""}),
+    ("add-error", "/checks/@@add?type=Folder", "#edit-form", {"#field-title": ""}),
+    (
+        "rename-error",
+        "/checks/@@contents-rename?item=notes",
+        "#rename-form",
+        {"#field-id": "no/slashes"},
+    ),
+    (
+        "user-error",
+        "/@@users/@@add",
+        "#user-form",
+        {"#field-login": "editor", "#field-email": "not-an-address"},
+    ),
+    (
+        "password-error",
+        "/@@preferences",
+        "#password-form",
+        {"#field-current_password": "wrong", "#field-new_password": "x"},
+    ),
+]
+
+
+def axe_blocking(page):
+    """The serious and critical violations axe-core finds on *page*."""
+    page.evaluate(AXE.read_text())
+    violations = page.evaluate(
         """async () => (await axe.run(document, {resultTypes: ["violations"]}))
             .violations.map(v => ({
                 id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
             }))"""
     )
-    blocking = [v for v in violations if v["impact"] in BLOCKING]
-    assert blocking == []
-    assert admin_page.js_errors == []
+    return [v for v in violations if v["impact"] in BLOCKING]
 
 
-def test_valid_html(admin_page, tmp_path):
+def nu_errors(pages, folder):
+    """The Nu checker's errors in *pages* (``{name: HTML bytes}``)."""
     java = shutil.which("java")
     assert java, "The Nu checker needs Java: install default-jre-headless."
     assert VNU.exists(), "The Nu checker is missing: run `npm ci`."
     files = {}
-    for name, path in PAGES:
-        response = admin_page.request.get(path, headers={"Accept": "text/html"})
-        assert response.headers["content-type"].startswith("text/html"), path
-        file = tmp_path / f"{name}.html"
-        file.write_bytes(response.body())
-        files[file.as_uri()] = path
+    for name, html in pages.items():
+        file = folder / f"{name}.html"
+        file.write_bytes(html)
+        files[file.as_uri()] = name
     result = subprocess.run(
-        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *sorted(
-            str(tmp_path / f"{name}.html") for name, _ in PAGES
-        )],
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json",
+         *sorted(str(folder / f"{name}.html") for name in pages)],
         capture_output=True,
         text=True,
         check=False,
     )  # fmt: skip
     messages = json.loads(result.stderr or result.stdout)["messages"]
-    errors = [
+    return [
         f"{files.get(m.get('url'), m.get('url'))}:{m.get('lastLine')}: {m['message']}"
         for m in messages
         if m["type"] == "error" or m.get("subType") == "fatal"
     ]
-    assert errors == []
+
+
+@pytest.mark.parametrize(("name", "path"), PAGES, ids=[name for name, _ in PAGES])
+def test_accessible(admin_page, name, path):
+    response = admin_page.goto(path)
+    assert response.status == (404 if name == "not-found" else 200)
+    assert axe_blocking(admin_page) == []
+    assert admin_page.js_errors == []
+
+
+def test_valid_html(admin_page, tmp_path):
+    pages = {}
+    for name, path in PAGES:
+        response = admin_page.request.get(path, headers={"Accept": "text/html"})
+        assert response.headers["content-type"].startswith("text/html"), path
+        pages[name] = response.body()
+    assert nu_errors(pages, tmp_path) == []
+
+
+def test_forms_with_errors(admin_page, tmp_path):
+    """A form sent back with messages is as valid and accessible as the first."""
+    pages, blocking = {}, {}
+    for name, path, form, values in FORMS_WITH_ERRORS:
+        admin_page.goto(path)
+        admin_page.evaluate(
+            """form => document.querySelectorAll(form + " input, " + form + " textarea")
+                .forEach(field => {
+                    field.removeAttribute("required");
+                    if (field.type === "email") field.type = "text";
+                })""",
+            form,
+        )
+        for field, value in values.items():
+            admin_page.fill(field, value)
+        with admin_page.expect_response(lambda r: r.request.method == "POST") as sent:
+            admin_page.locator(f"{form} button[type=submit]").first.click()
+        response = sent.value
+        assert response.status in (400, 409), (name, response.status)
+        admin_page.wait_for_load_state()
+        assert admin_page.locator("[aria-invalid=true], .message.error").count()
+        pages[name] = response.body()
+        blocking[name] = axe_blocking(admin_page)
+    assert blocking == {name: [] for name, *_ in FORMS_WITH_ERRORS}
+    assert nu_errors(pages, tmp_path) == []
