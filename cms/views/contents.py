@@ -82,8 +82,56 @@ def contents_url(request, container, query=None):
     return node_url(request, container.path, "@@contents", query or None)
 
 
-def back_to_contents(request, container):
-    return HTTPSeeOther(location=contents_url(request, container, batch_query(request)))
+def back_to_contents(request, container, anchor=None):
+    """Back to the batch the editor was on; *anchor* from :func:`batch_anchor`."""
+    query = batch_query(request)
+    if anchor is not None:
+        # A reorder moves rows across batch ends: keep the batch's place in
+        # the list rather than its first row, or a row shows on two batches.
+        key, index = anchor
+        del query[key]
+        offset = index - 1 if key == "b_after" else index
+        row = None
+        if offset >= 0:
+            row = request.dbsession.execute(
+                select(Node.position, Node.id)
+                .where(
+                    Node.parent_id == container.id,
+                    viewable_children(request, container),
+                )
+                .order_by(Node.position, Node.id)
+                .offset(offset)
+                .limit(1)
+            ).first()
+        if row is not None:
+            query[key] = f"{row.position}.{row.id}"
+    return HTTPSeeOther(location=contents_url(request, container, query))
+
+
+def batch_anchor(request, container):
+    """``(cursor name, index)``: where the editor's batch starts (or ends).
+
+    The index counts the listed children before the batch (``b_after``) or
+    up to its end (``b_before``); ``None`` on the first batch.
+    """
+    query = batch_query(request)
+    for key in ("b_after", "b_before"):
+        if key in query:
+            position, row_id = (int(part) for part in query[key].rsplit(".", 1))
+            cursor = tuple_(Node.position, Node.id)
+            bound = (position, row_id)
+            where = cursor <= bound if key == "b_after" else cursor < bound
+            index = request.dbsession.scalar(
+                select(func.count())
+                .select_from(Node)
+                .where(
+                    Node.parent_id == container.id,
+                    viewable_children(request, container),
+                    where,
+                )
+            )
+            return key, index
+    return None
 
 
 def posted_names(request):
@@ -474,15 +522,16 @@ def move_up_or_down(container, request):
             text = f"{quoted(child.title)} is {where} already."
             return order_answer(request, container, text, kind="info")
         text = f"Moved {quoted(child.title)} {direction}."
+    anchor = batch_anchor(request, container)
     index = index_among_all(request, container, target)
     editing.order(request, container, {"id": child.name, "position": index})
-    return order_answer(request, container, text, kind="info", done=True)
+    return order_answer(request, container, text, "info", done=True, anchor=anchor)
 
 
-def order_answer(request, container, text, kind="error", done=False):
+def order_answer(request, container, text, kind="error", done=False, anchor=None):
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":
         if done:
             return HTTPNoContent()
         return HTTPConflict(text, content_type="text/plain", body=text)
     flash(request, text, kind)
-    return back_to_contents(request, container)
+    return back_to_contents(request, container, anchor)

@@ -697,6 +697,20 @@ class TestUpDown:
         page = client.get(url)
         return page.forms["order-form"].submit(button, value=name, status=303)
 
+    def test_across_the_end_of_a_batch(self, editor):
+        """Moving the first row of a batch up sends it to the batch before."""
+        second = editor.get("/site/@@contents?b_size=2").click("Next")
+        assert listed(second) == ["box", "notes.txt"]
+        page = self.press(editor, "up", "box", url=second.request.url).follow()
+        assert messages(page) == [("info", "Moved “Box” up.")]
+        assert listed(page) == ["beta", "notes.txt"]
+        first = page.click("Previous")
+        assert listed(first) == ["alpha", "box"]
+        # The other way: the last row of the first batch, down.
+        page = self.press(editor, "down", "box", url=first.request.url).follow()
+        assert listed(page) == ["alpha", "beta"]
+        assert listed(page.click("Next")) == ["box", "notes.txt"]
+
     def test_down_and_up(self, editor, dbsession):
         page = self.press(editor, "down", "alpha").follow()
         assert messages(page) == [("info", "Moved “Alpha” down.")]
@@ -730,10 +744,10 @@ class TestUpDown:
         ]
 
     def test_keeps_the_batch(self, editor):
-        response = self.press(
-            editor, "down", "beta", url="/site/@@contents?b_size=2&b_after=0.0"
-        )
-        assert response.location.endswith("/site/@@contents?b_size=2&b_after=0.0")
+        second = editor.get("/site/@@contents?b_size=2").click("Next")
+        response = self.press(editor, "down", "box", url=second.request.url)
+        assert response.location == second.request.url
+        assert listed(response.follow()) == ["notes.txt", "box"]
 
     def test_without_the_csrf_token(self, editor, dbsession):
         editor.post("/site/@@contents-order", {"down": "alpha"}, status=400)
