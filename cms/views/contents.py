@@ -409,6 +409,13 @@ def paste(request, container):
 def delete_confirmation(request, container, nodes):
     """The page that lists what would be deleted; it posts to delete them."""
     query = batch_query(request)
+    parents = set(
+        request.dbsession.scalars(
+            select(Node.parent_id)
+            .where(Node.parent_id.in_([node.id for node in nodes]))
+            .distinct()
+        )
+    )
     return {
         "title": f"Delete items in {container.title}?",
         "container_title": container.title,
@@ -418,7 +425,7 @@ def delete_confirmation(request, container, nodes):
                 "title": node.title,
                 "type": node.type,
                 "url": node_url(request, node.path),
-                "is_container": node.is_container,
+                "has_children": node.id in parents,
                 "may_delete": request.has_permission(Permission.DELETE, node),
             }
             for node in nodes

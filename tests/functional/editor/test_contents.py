@@ -108,6 +108,14 @@ def act(client, action, names, path="/site/", status=303):
     return form.submit("action", value=action, status=status)
 
 
+def forged(client, action, names, path="/site/"):
+    """Send *action* on *names* as a hand-made form (no button for it shown)."""
+    token = csrf(client.get(f"{path}@@contents"))
+    fields = [("csrf_token", token), ("action", action)]
+    fields += [("ids", name) for name in names]
+    return client.post(f"{path}@@contents", fields, status=303)
+
+
 class TestPage:
     def test_lists_the_children_in_order(self, editor):
         page = editor.get("/site/@@contents")
@@ -430,7 +438,12 @@ class TestCopyCutPaste:
         assert listed(page)[0] == "alpha"
 
     def test_cut_needs_edit_on_each(self, contributor, dbsession):
-        page = act(contributor, "cut", ["alpha"]).follow()
+        page = contributor.get("/site/@@contents")
+        # Contributors are offered what they may do: copy, delete (their own).
+        offered = [b["value"] for b in page.html.select("button[name=action]")]
+        assert offered == ["copy", "delete"]
+        assert page.html.select("td.row-actions a") == []
+        page = forged(contributor, "cut", ["alpha"]).follow()
         assert messages(page) == [
             ("error", "“Alpha” was not cut: you may not move it.")
         ]
@@ -479,7 +492,7 @@ class TestPublishRetract:
         assert node_at(dbsession, "/site/beta/").state == "private"
 
     def test_without_the_permission(self, contributor, dbsession):
-        page = act(contributor, "publish", ["alpha"]).follow()
+        page = forged(contributor, "publish", ["alpha"]).follow()
         assert messages(page) == [
             ("error", "“Alpha” was not published: you may not publish it.")
         ]
@@ -510,6 +523,7 @@ class TestDelete:
         assert page.html.h1.text == "Delete 2 items from “Site”?"
         items = page.html.select(".delete-list li")
         assert [li.a.text for li in items] == ["Alpha", "Box"]
+        assert "with everything inside" not in items[0].text  # an empty page
         assert "with everything inside" in items[1].text
         assert node_at(dbsession, "/site/alpha/") is not None
         response = page.forms["contents-delete-form"].submit(status=303)
@@ -530,6 +544,12 @@ class TestDelete:
         form.submit(status=303).follow()
         page = form.submit(status=303).follow()
         assert messages(page) == [("error", "The selected items are no longer here.")]
+
+    def test_nothing_the_caller_may_delete(self, contributor, dbsession):
+        page = act(contributor, "delete", ["alpha"], status=200)
+        assert page.forms["contents-delete-form"].fields.get("submit") is None
+        assert page.html.select("#contents-delete-form button") == []
+        assert "You may not delete any of these." in page.text
 
     def test_only_what_the_caller_may_delete(self, contributor, dbsession, site):
         contributor.get("/site/@@contents")
