@@ -87,17 +87,27 @@ class Preferences:
     def show(self):
         return self.page()
 
-    @view_config(request_method="POST", header=FORM_POST, subpath=1)
-    def post(self):
-        action = {
+    def action(self):
+        return {
             "profile": self.profile,
             "password": self.password,
             "tokens": self.make_token,
             "revoke": self.revoke,
         }.get(self.request.subpath[0])
+
+    @view_config(request_method="POST", header=FORM_POST, subpath=1)
+    def post(self):
+        action = self.action()
         if action is None:
             raise HTTPNotFound()
         return action()
+
+    @view_config(request_method=("GET", "HEAD"), subpath=1)
+    def back(self):
+        """A form's address opened again (history, bookmark): the page itself."""
+        if self.action() is None:
+            raise HTTPNotFound()
+        return HTTPSeeOther(location=node_url(self.request, "/", "@@preferences"))
 
     def profile(self):
         values, errors = read_form(self.request, ["fullname", "email"])

@@ -119,6 +119,13 @@ def test_a_post_without_the_csrf_token_is_400(
 
 def test_an_unknown_form_is_404(alice):
     alice.post("/@@preferences/other", {"csrf_token": csrf_token(alice)}, status=404)
+    alice.get("/@@preferences/other", status=404)
+
+
+@pytest.mark.parametrize("form", ["profile", "password", "tokens", "revoke"])
+def test_a_form_address_opened_again_leads_to_the_page(alice, form):
+    response = alice.get(f"/@@preferences/{form}", status=303)
+    assert response.location == "http://example.com/@@preferences"
 
 
 def test_the_page_is_valid_and_has_no_secrets(alice, dbsession, kept_token):
