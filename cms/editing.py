@@ -179,7 +179,7 @@ def copy(request, node, data):
     if name is not None and not isinstance(name, str):
         raise _field_error("id", "Must be a string.")
     if target.path.startswith(node.path):
-        raise _field_error("to", "A node cannot be copied into itself.")
+        raise _field_error("to", "An item cannot be copied into itself.")
     low, high = subtree_bounds(node.path)
     originals = request.dbsession.scalars(
         select(Node)

@@ -299,7 +299,7 @@ class Node(Base):
             raise NotAContainer(f"a {new_parent.type} holds no children")
         name = self.name if name is None else name
         if new_parent.path.startswith(self.path):
-            raise InvalidMove("a node cannot move into itself or its own subtree")
+            raise InvalidMove("an item cannot move into itself or into what it holds")
         new_parent.check_name(name, moving=self)
         session = object_session(self)
         old_path, new_path = self.path, f"{new_parent.path}{name}/"

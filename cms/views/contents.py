@@ -171,12 +171,14 @@ def reason(error, forbidden):
         text = "; ".join(item["message"] for item in error.errors)
     elif isinstance(error, HTTPForbidden):
         text = forbidden
+    elif isinstance(error, HTTPConflict):
+        text = f"{error.detail}; rename one of them first"
     else:
         text = error.detail or error.explanation
     text = str(text).rstrip(".")
     first = text.split(" ", 1)[0]
     if len(first) == 1 or first[1:].islower():
-        # "A node cannot…" reads on after a colon as "a node cannot…".
+        # "An item cannot…" reads on after a colon as "an item cannot…".
         text = text[:1].lower() + text[1:]
     return text
 

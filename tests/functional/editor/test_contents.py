@@ -354,8 +354,8 @@ class TestCopyCutPaste:
         assert messages(page) == [
             (
                 "error",
-                "“Box” was not pasted: a node cannot move into itself "
-                "or its own subtree.",
+                "“Box” was not pasted: an item cannot move into itself "
+                "or into what it holds.",
             )
         ]
         assert node_at(dbsession, "/site/box/nested/") is not None
@@ -375,7 +375,7 @@ class TestCopyCutPaste:
         act(editor, "copy", ["box"])
         page = act(editor, "paste", [], path="/site/box/").follow()
         assert messages(page) == [
-            ("error", "“Box” was not pasted: a node cannot be copied into itself.")
+            ("error", "“Box” was not pasted: an item cannot be copied into itself.")
         ]
         assert children(dbsession, "/site/box/") == ["inner", "nested"]
 
@@ -424,7 +424,11 @@ class TestCopyCutPaste:
         page = act(editor, "paste", [], path="/other/").follow()
         assert messages(page) == [
             ("info", "Pasted “Beta”."),
-            ("error", "“Alpha” was not pasted: 'alpha' is already taken in /other/."),
+            (
+                "error",
+                "“Alpha” was not pasted: 'alpha' is already taken in /other/; "
+                "rename one of them first.",
+            ),
         ]
         assert node_at(dbsession, "/site/alpha/").title == "Alpha"
         assert node_at(dbsession, "/other/alpha/").title == "Other alpha"
