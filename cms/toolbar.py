@@ -42,6 +42,11 @@ def toolbar(request, context):
         "state": context.state,
         "state_title": STATE_TITLES[context.state],
         "has_draft": context.has_draft and may[P.EDIT],
+        "draft_url": (
+            node_url(request, path, query={"version": "draft"})
+            if context.has_draft and may[P.EDIT]
+            else None
+        ),
         "transitions": transitions,
         "workflow_url": node_url(request, path, "@@workflow"),
         "edit_url": node_url(request, path, "@@edit") if may[P.EDIT] else None,

@@ -350,6 +350,11 @@ class TestPublishChoice:
         page = form.submit("save", value="save", status=303).follow()
         assert message(page) == "Saved as a draft."
         assert testapp.get("/site/live/").html.h1.text == "Live"
+        # The toolbar leads to the draft; readers see nothing of it.
+        draft = page.click("See the draft")
+        assert draft.request.url == "http://example.com/site/live/?version=draft"
+        assert draft.html.h1.text == "Next version"
+        assert "See the draft" not in testapp.get("/site/live/").text
         # Publishing from the form makes the draft live.
         form = editor.get("/site/live/@@edit").forms["edit-form"]
         assert form["title"].value == "Next version"
