@@ -106,3 +106,13 @@ def browser(app, dbsession, user):
     name, value = cookie.split("=", 1)
     client.set_cookie(name, value)
     return client
+
+
+def browser_as(app, dbsession, login):
+    """Return :func:`browser` for the user called *login*."""
+    from sqlalchemy import select
+
+    from cms.models import User
+
+    user = dbsession.scalars(select(User).where(User.login == login)).one()
+    return browser(app, dbsession, user)

@@ -9,7 +9,7 @@ from tests.factories import (
     add_document,
     add_folder,
     bearer,
-    browser,
+    browser_as,
     grant,
     make_user,
 )
@@ -59,24 +59,19 @@ def site(testapp, dbsession, root):
     return site
 
 
-def client(app, dbsession, login):
-    user = dbsession.scalars(select(User).where(User.login == login)).one()
-    return browser(app, dbsession, user)
-
-
 @pytest.fixture
 def editor(app, dbsession, site):
-    return client(app, dbsession, "editor")
+    return browser_as(app, dbsession, "editor")
 
 
 @pytest.fixture
 def reader(app, dbsession, site):
-    return client(app, dbsession, "reader")
+    return browser_as(app, dbsession, "reader")
 
 
 @pytest.fixture
 def contributor(app, dbsession, site):
-    return client(app, dbsession, "contributor")
+    return browser_as(app, dbsession, "contributor")
 
 
 def node_at(dbsession, path):
@@ -151,7 +146,7 @@ class TestPage:
 
     def test_an_owner_who_may_edit_but_not_add(self, app, dbsession, site):
         # "secret" is a private page of its owner's, who holds no role here.
-        stranger = client(app, dbsession, "stranger")
+        stranger = browser_as(app, dbsession, "stranger")
         page = stranger.get("/site/secret/@@contents")
         assert page.html.h1.text == "Contents of “Secret plans”"
         assert page.html.select_one("#order-form") is not None
@@ -237,7 +232,7 @@ class TestTrimming:
         assert (secret.title, secret.position) == ("Secret plans", 4)
 
     def test_its_owner_sees_it(self, app, dbsession, site):
-        stranger = client(app, dbsession, "stranger")
+        stranger = browser_as(app, dbsession, "stranger")
         # An owner may edit what is theirs, but this is not their folder.
         stranger.get("/site/@@contents", status=403)
 

@@ -9,8 +9,15 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from cms.models import Node, Revision, User
-from tests.factories import add_document, add_folder, browser, grant, make_user
+from cms.models import Node, Revision
+from tests.factories import (
+    add_document,
+    add_folder,
+    browser,
+    browser_as,
+    grant,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -28,24 +35,19 @@ def site(testapp, dbsession, root):
     return site
 
 
-def client(app, dbsession, login):
-    user = dbsession.scalars(select(User).where(User.login == login)).one()
-    return browser(app, dbsession, user)
-
-
 @pytest.fixture
 def editor(app, dbsession, site):
-    return client(app, dbsession, "editor")
+    return browser_as(app, dbsession, "editor")
 
 
 @pytest.fixture
 def reader(app, dbsession, site):
-    return client(app, dbsession, "reader")
+    return browser_as(app, dbsession, "reader")
 
 
 @pytest.fixture
 def contributor(app, dbsession, site):
-    return client(app, dbsession, "contributor")
+    return browser_as(app, dbsession, "contributor")
 
 
 def title_of(dbsession, path):

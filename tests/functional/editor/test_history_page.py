@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cms.models import Node, Revision, User
-from tests.factories import add_folder, bearer, browser, grant, make_user
+from tests.factories import add_folder, bearer, browser_as, grant, make_user
 
 HISTORY = "/site/page/@@history"
 
@@ -20,14 +20,9 @@ def site(testapp, dbsession, root):
     return site
 
 
-def client(app, dbsession, login):
-    user = dbsession.scalars(select(User).where(User.login == login)).one()
-    return browser(app, dbsession, user)
-
-
 @pytest.fixture
 def ed(app, dbsession, site):
-    return client(app, dbsession, "ed")
+    return browser_as(app, dbsession, "ed")
 
 
 def edit(client, path, **fields):
@@ -252,7 +247,7 @@ class TestRevert:
 class TestPermission:
     @pytest.mark.parametrize("login", ["rita", "otto"])
     def test_readers_and_editors_elsewhere_may_not(self, app, dbsession, page, login):
-        other = client(app, dbsession, login)
+        other = browser_as(app, dbsession, login)
         for url in (HISTORY, HISTORY + "/2", HISTORY + "/3?against=1"):
             response = other.get(url, status=403)
             assert "Old title" not in response.text
@@ -275,7 +270,7 @@ class TestPermission:
         )
         edit(ed, "/site/page/", title="Secret draft")
         assert ed.get(HISTORY).html.select_one("#history-draft-preview")
-        rita = client(app, dbsession, "rita")
+        rita = browser_as(app, dbsession, "rita")
         response = rita.get("/site/page/?version=draft", status=403)
         assert "Secret draft" not in response.text
 

@@ -7,8 +7,14 @@ stored stays as it was (or is changed exactly as asked).
 import pytest
 from sqlalchemy import func, select
 
-from cms.models import ApiToken, Node, User
-from tests.factories import add_document, add_folder, browser, grant, make_user
+from cms.models import ApiToken, Node
+from tests.factories import (
+    add_document,
+    add_folder,
+    browser_as,
+    grant,
+    make_user,
+)
 
 NINES = "9" * 5000
 
@@ -23,19 +29,14 @@ def site(testapp, dbsession, root):
     return site
 
 
-def client(app, dbsession, login):
-    user = dbsession.scalars(select(User).where(User.login == login)).one()
-    return browser(app, dbsession, user)
-
-
 @pytest.fixture
 def editor(app, dbsession, site):
-    return client(app, dbsession, "editor")
+    return browser_as(app, dbsession, "editor")
 
 
 @pytest.fixture
 def chief(app, dbsession, site):
-    return client(app, dbsession, "chief")
+    return browser_as(app, dbsession, "chief")
 
 
 def token_of(page):

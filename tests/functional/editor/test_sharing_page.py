@@ -8,7 +8,7 @@ from tests.factories import (
     add_document,
     add_folder,
     bearer,
-    browser,
+    browser_as,
     ensure_group,
     grant,
     make_user,
@@ -33,14 +33,9 @@ def site(testapp, dbsession, root):
     return site
 
 
-def client(app, dbsession, login):
-    user = dbsession.scalars(select(User).where(User.login == login)).one()
-    return browser(app, dbsession, user)
-
-
 @pytest.fixture
 def mia(app, dbsession, site):
-    return client(app, dbsession, "mia")
+    return browser_as(app, dbsession, "mia")
 
 
 def stored(testapp, dbsession, path="/site/section/"):
@@ -119,7 +114,7 @@ class TestSave:
         assert {"principal": "user:olaf", "roles": ["editor"]} in stored(
             testapp, dbsession
         )["entries"]
-        client(app, dbsession, "olaf").get("/site/section/@@edit", status=200)
+        browser_as(app, dbsession, "olaf").get("/site/section/@@edit", status=200)
 
     def test_remove_a_role(self, mia, testapp, dbsession):
         form = mia.get(PAGE).forms["sharing-form"]
@@ -128,9 +123,9 @@ class TestSave:
         assert stored(testapp, dbsession)["entries"] == []
 
     def test_block_inheritance(self, app, testapp, dbsession, site):
-        rita = client(app, dbsession, "rita")
+        rita = browser_as(app, dbsession, "rita")
         rita.get("/site/section/page/", status=200)
-        boss = client(app, dbsession, "boss")
+        boss = browser_as(app, dbsession, "boss")
         form = boss.get(PAGE).forms["sharing-form"]
         form["block"] = True
         page = form.submit(status=303).follow()
@@ -170,7 +165,7 @@ class TestSave:
 
     def test_a_stale_form_loses_no_one_elses_change(self, mia, app, testapp, dbsession):
         mine = mia.get(PAGE).forms["sharing-form"]
-        theirs = client(app, dbsession, "boss").get(PAGE, {"q": "olaf"})
+        theirs = browser_as(app, dbsession, "boss").get(PAGE, {"q": "olaf"})
         other = theirs.forms["sharing-form"]
         tick(other, "user:olaf", "editor")
         other.submit(status=303)
@@ -239,7 +234,7 @@ class TestPermission:
     @pytest.mark.parametrize("login", ["ed", "rita"])
     def test_editors_and_readers_may_not(self, app, testapp, dbsession, site, login):
         before = stored(testapp, dbsession)
-        other = client(app, dbsession, login)
+        other = browser_as(app, dbsession, login)
         page = other.get(PAGE, {"q": "olaf"}, status=403)
         assert "Olaf" not in page.text and "staff" not in page.text
         body = {"csrf_token": csrf(other), "fingerprint": "x", "block": "on"}
@@ -256,7 +251,7 @@ class TestPermission:
         other = add_folder(site.__parent__, "other", "Other")
         grant(other, make_user(dbsession, "otto"), "manager")
         dbsession.flush()
-        client(app, dbsession, "otto").get(PAGE, status=403)
+        browser_as(app, dbsession, "otto").get(PAGE, status=403)
 
     def test_an_ancestor_the_sharer_may_not_see_keeps_its_title(
         self, app, testapp, dbsession, root
@@ -266,7 +261,7 @@ class TestPermission:
         grant(secret, make_user(dbsession, "spy"), "reader")
         grant(inner, make_user(dbsession, "lena"), "manager")
         dbsession.flush()
-        page = client(app, dbsession, "lena").get("/secret/inner/@@sharing")
+        page = browser_as(app, dbsession, "lena").get("/secret/inner/@@sharing")
         link = row(page, "user:spy").select_one("a.inherited")
         assert link.text == "inherited from /secret/"
         assert "Secret plans" not in page.text

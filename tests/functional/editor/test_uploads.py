@@ -8,8 +8,14 @@ from PIL import Image as PILImage
 from sqlalchemy import select
 
 from cms.files import blob_store
-from cms.models import Node, Revision, User
-from tests.factories import add_document, add_folder, browser, grant, make_user
+from cms.models import Node, Revision
+from tests.factories import (
+    add_document,
+    add_folder,
+    browser_as,
+    grant,
+    make_user,
+)
 
 TIMES = "\N{MULTIPLICATION SIGN}"
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -34,19 +40,14 @@ def site(testapp, dbsession, root):
     return site
 
 
-def client(app, dbsession, login):
-    user = dbsession.scalars(select(User).where(User.login == login)).one()
-    return browser(app, dbsession, user)
-
-
 @pytest.fixture
 def editor(app, dbsession, site):
-    return client(app, dbsession, "editor")
+    return browser_as(app, dbsession, "editor")
 
 
 @pytest.fixture
 def reader(app, dbsession, site):
-    return client(app, dbsession, "reader")
+    return browser_as(app, dbsession, "reader")
 
 
 @contextmanager
