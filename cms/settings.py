@@ -11,11 +11,15 @@ environment variable   setting
 ``CMS_SECRET``         ``cms.secret``
 ``CMS_BLOB_DIR``       ``cms.blob_dir``
 =====================  =============================
+
+and ``CMS_TRUSTED_PROXIES`` gives ``cms.trusted_proxies``.
 """
 
 import os
 
 from pyramid.settings import asbool
+
+from cms.security.addresses import parse_networks
 
 #: Environment variables that override a setting when they are set.
 ENVIRONMENT_OVERRIDES = {
@@ -23,6 +27,7 @@ ENVIRONMENT_OVERRIDES = {
     "CMS_PUBLIC_URL": "cms.public_url",
     "CMS_SECRET": "cms.secret",
     "CMS_BLOB_DIR": "cms.blob_dir",
+    "CMS_TRUSTED_PROXIES": "cms.trusted_proxies",
 }
 
 #: Defaults for every setting the application reads.
@@ -40,6 +45,10 @@ DEFAULTS = {
     "cms.login_account_limit": "5",
     "cms.login_address_limit": "20",
     "cms.login_slowdown": "0.5",
+    # Lifetime of a token made by a JSON login, in seconds (30 days).
+    "cms.token_max_age": str(30 * 24 * 3600),
+    # Proxies whose X-Forwarded-For / -Proto are believed (addresses, CIDR).
+    "cms.trusted_proxies": "",
     # Where uploaded files are kept (required).
     "cms.blob_dir": "",
     "cms.max_upload_bytes": str(50 * 1024 * 1024),
@@ -53,6 +62,7 @@ INTEGERS = (
     "cms.login_window",
     "cms.login_account_limit",
     "cms.login_address_limit",
+    "cms.token_max_age",
     "cms.max_upload_bytes",
 )
 FLOATS = ("cms.login_slowdown",)
@@ -86,4 +96,5 @@ def load_settings(settings, environ=None):
         result[key] = float(result[key])
     for key in BOOLEANS:
         result[key] = asbool(result.get(key, False))
+    result["cms.trusted_proxies"] = parse_networks(result["cms.trusted_proxies"])
     return result

@@ -40,7 +40,8 @@ header. Writes take `Content-Type: application/json` (files and images:
 body over 1 MB with 413.
 
 **Authentication.** `POST /@@login` with `{"login", "password"}` answers a
-token; send it as `Authorization: Bearer <token>` (no CSRF token needed). An
+token (it expires after the setting `cms.token_max_age`, 30 days by
+default); send it as `Authorization: Bearer <token>` (no CSRF token needed). An
 invalid, expired or revoked token is refused with 401 on every request.
 Browsers use the session cookie of the login form instead, and must send the
 CSRF token (`X-CSRF-Token`) with every unsafe request.

@@ -52,9 +52,12 @@ def _site_paths():
                 },
                 (400, 413, 415, 429),
                 description="A failed login answers 401 with one message for "
-                "every cause. Repeated failures for one account or address are "
-                "slowed down, then answered 429. (Browsers post the login form "
-                "instead, and get a session cookie and a 303.)",
+                "every cause. Repeated failures for one account are slowed "
+                "down; from one address, or for one account from one address, "
+                "answered 429. The token expires after the setting "
+                "`cms.token_max_age` (30 days) unless `expires_in` says "
+                "otherwise. (Browsers post the login form instead, and get a "
+                "session cookie and a 303.)",
                 requestBody=_json_body(
                     _ref("Login"), example={"login": "admin", "password": "…"}
                 ),
@@ -142,7 +145,7 @@ def _site_paths():
                 ok("The user.", "User"),
                 "UserChanges",
                 {"fullname": "Alice"},
-                (400, *READ_ERRORS, 413, 415),
+                (400, *READ_ERRORS, 413, 415, 429),
             ),
             "delete": _op(
                 "deleteUser",

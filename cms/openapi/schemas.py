@@ -349,6 +349,12 @@ def _schemas():
                 "login": _string(description="Case-insensitive."),
                 "password": {"type": "string", "format": "password"},
                 **token_options,
+                "expires_in": {
+                    **token_options["expires_in"],
+                    "description": (
+                        "Seconds; without it, `cms.token_max_age` (30 days)."
+                    ),
+                },
             },
             ("login", "password"),
         ),
@@ -356,7 +362,7 @@ def _schemas():
             {
                 "token": {"type": "string"},
                 "id": {"type": "integer"},
-                "expires": NULLABLE_DATETIME,
+                "expires": DATETIME,
             },
             ("token", "id", "expires"),
         ),
@@ -392,9 +398,16 @@ def _schemas():
             ("login", "password"),
         ),
         "UserChanges": _object(
-            {**profile, **admin_fields},
-            description="A user may change their own `password`, `email` and "
-            "`fullname`; the rest is for admins.",
+            {
+                **profile,
+                "current_password": _string(
+                    format="password", description="Checked like a login."
+                ),
+                **admin_fields,
+            },
+            description="A user may change their own `password` (with "
+            "`current_password`), `email` and `fullname`; the rest is for "
+            "admins, who change another user's password without it.",
         ),
         "Group": _object(
             {"@id": URI, "name": {"type": "string"}, "title": {"type": "string"}},

@@ -1,4 +1,4 @@
-"""Security: identity, permissions, CSRF and login throttling.
+"""Security: client addresses, identity, permissions, CSRF and login throttling.
 
 See :mod:`cms.security.policy` for how a request is authenticated and
 authorized, and :mod:`cms.workflow` for who may do what in each state.
@@ -48,3 +48,5 @@ def includeme(config):
         callback=needs_csrf_check,
     )
     config.add_subscriber(refuse_bad_credentials, NewRequest)
+    # request.client_addr, and the scheme behind a trusted proxy.
+    config.include("cms.security.addresses")

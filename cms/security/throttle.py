@@ -1,15 +1,25 @@
-"""Login throttling, per account and per address, stored in the database.
+"""Login throttling, stored in the database so that every process shares it.
 
-Failures are counted in a window (``cms.login_window`` seconds). From the
-third failure on, each attempt is slowed (``cms.login_slowdown`` seconds per
-failure); at ``cms.login_account_limit`` failures for one account, or
-``cms.login_address_limit`` from one address, attempts are refused with 429
-until the window ends. The counters live in the database so that every
-process of the site shares them.
+Failed attempts are counted in a window (``cms.login_window`` seconds) three
+ways, and only the first two ever refuse (429 until the window ends):
+
+- per address: at ``cms.login_address_limit`` failures, that address may
+  try no account at all;
+- per account *and* address: at ``cms.login_account_limit`` failures, that
+  address may no longer try that account;
+- per account alone: attempts are only slowed (``cms.login_slowdown``
+  seconds per failure after the second, :data:`MAX_SLOWDOWN` at most). Were
+  they refused, anyone could lock the rightful user out by failing on
+  purpose; so a right password from an address that is not itself throttled
+  always opens the account.
+
+IPv6 addresses are counted by their /64 network: one subscriber gets a
+whole one, and could otherwise try from a new address each time.
 """
 
-import time
 from datetime import timedelta
+from ipaddress import ip_address, ip_network
+from time import sleep
 
 from sqlalchemy import case, delete, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -19,13 +29,35 @@ from cms.models.meta import UTCDateTime, utcnow
 
 #: Failures before attempts start to be slowed down.
 SLOW_AFTER = 2
+#: The longest an attempt is held back, in seconds.
+MAX_SLOWDOWN = 3.0
+#: The counters that refuse, and the setting of each one's limit.
+LIMITS = {"address": "cms.login_address_limit", "pair": "cms.login_account_limit"}
+
+
+def _address_key(address):
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return address[:64] or "unknown"
+    if parsed.version == 6:
+        return str(ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 def _keys(login, address):
+    """Return the keys of an attempt's counters, by counter."""
+    login, address = login.lower(), _address_key(address)
     return {
-        f"login:{login.lower()[:180]}": "cms.login_account_limit",
-        f"addr:{address or 'unknown'}": "cms.login_address_limit",
+        "account": f"login:{login[:180]}",
+        "address": f"addr:{address}",
+        "pair": f"pair:{address}|{login[:128]}",
     }
+
+
+def slowdown(failures, per_failure):
+    """Return the seconds an attempt is held back after *failures*."""
+    return min(MAX_SLOWDOWN, max(0, failures - SLOW_AFTER) * per_failure)
 
 
 def retry_after(request, login, address):
@@ -36,29 +68,30 @@ def retry_after(request, login, address):
     """
     settings = request.registry.settings
     window = timedelta(seconds=settings["cms.login_window"])
-    keys = _keys(login, address)
+    counters = {key: name for name, key in _keys(login, address).items()}
     now = utcnow()
     rows = request.dbsession.scalars(
         select(LoginThrottle).where(
-            LoginThrottle.key.in_(keys), LoginThrottle.window_start > now - window
+            LoginThrottle.key.in_(counters), LoginThrottle.window_start > now - window
         )
     ).all()
     wait, worst = 0, 0
     for row in rows:
         worst = max(worst, row.failures)
-        if row.failures >= settings[keys[row.key]]:
+        limit = LIMITS.get(counters[row.key])
+        if limit is not None and row.failures >= settings[limit]:
             remaining = (row.window_start + window - now).total_seconds()
             wait = max(wait, int(remaining) + 1)
-    if not wait and worst > SLOW_AFTER:
-        delay = settings["cms.login_slowdown"] * (worst - SLOW_AFTER)
+    delay = slowdown(worst, settings["cms.login_slowdown"])
+    if not wait and delay:
         # Wait once the transaction is over: sleeping inside it would hold
         # SQLite's write lock and make every other writer wait too.
-        request.add_finished_callback(lambda request: time.sleep(delay))
+        request.add_finished_callback(lambda request: sleep(delay))
     return wait
 
 
 def record_failure(request, login, address):
-    """Count one failed attempt for the account and the address."""
+    """Count one failed attempt for the account, the address and the pair."""
     dbsession = request.dbsession
     window = timedelta(seconds=request.registry.settings["cms.login_window"])
     now = utcnow()
@@ -67,7 +100,7 @@ def record_failure(request, login, address):
     )
     table = LoginThrottle.__table__
     expired = table.c.window_start <= now - window
-    for key in _keys(login, address):
+    for key in _keys(login, address).values():
         # One statement, safe against concurrent failures; a new window
         # starts when the old one has ended.
         insert = dialect.insert(table).values(key=key, failures=1, window_start=now)
@@ -85,7 +118,11 @@ def record_failure(request, login, address):
         )
 
 
-def forget_failures(request, login):
-    """Clear the account's failures after a successful login."""
-    key = next(iter(_keys(login, None)))
-    request.dbsession.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
+def forget_failures(request, login, address):
+    """Clear the account's counts after a success; the address keeps its own,
+    or logging in to one's own account would buy more guesses at others."""
+    keys = _keys(login, address)
+    cleared = [keys["account"], keys["pair"]]
+    request.dbsession.execute(
+        delete(LoginThrottle).where(LoginThrottle.key.in_(cleared))
+    )

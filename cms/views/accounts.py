@@ -39,6 +39,7 @@ from cms.principals import (
     update_group,
     update_user,
 )
+from cms.security.guesses import current_password_refusal
 from cms.security.permissions import Permission
 from cms.urls import node_url, site_url
 from cms.validation import FORM_POST
@@ -171,6 +172,8 @@ class UserPages:
         return {
             "title": f"User {login}" if user else "Add a user",
             "adding": user is None,
+            # One's own new password takes the current one, as everywhere.
+            "own": user is not None and user.id == self.request.identity.user.id,
             "values": values,
             "errors": by_field(errors),
             "all_groups": all_group_names(self.dbsession),
@@ -198,10 +201,10 @@ class UserPages:
     def save(self):
         adding = self.request.subpath[0] == ADD
         user = None if adding else self._user()
-        names = ["fullname", "email", "groups", "password"]
+        names = ["fullname", "email", "groups", "password", "current_password"]
         values, errors = read_form(self.request, ["login", *names], lists={"groups"})
         values["active"] = "active" in self.request.POST
-        password = values.pop("password")
+        password, current = values.pop("password"), values.pop("current_password")
         if adding:
             values["login"] = values["login"].strip()
         else:
@@ -211,6 +214,14 @@ class UserPages:
         data = {key: value for key, value in values.items() if key != "login"}
         if password or adding:
             data["password"] = password
+        refusal = (
+            password
+            and not adding
+            and current_password_refusal(self.request, user, current)
+        )
+        if refusal:
+            status, error = refusal
+            return self.form_page(values, [error], user, status)
         try:
             if adding:
                 user = create_user(self.dbsession, {**data, "login": values["login"]})

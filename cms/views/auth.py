@@ -1,14 +1,15 @@
 """Logging in and out: a form for browsers, tokens for integrators.
 
 A failed login says the same thing, takes the same time and is counted the
-same way whether or not the account exists (:mod:`cms.security.throttle`).
+same way whether or not the account exists (:mod:`cms.security.guesses`).
+A token made here expires after ``cms.token_max_age`` seconds unless the
+login asks for another lifetime (``expires_in``).
 """
 
 from pyramid.httpexceptions import (
     HTTPBadRequest,
     HTTPNoContent,
     HTTPSeeOther,
-    HTTPTooManyRequests,
     HTTPUnauthorized,
     HTTPUnsupportedMediaType,
 )
@@ -19,8 +20,7 @@ from sqlalchemy import delete
 
 from cms.models import ApiToken, Node
 from cms.principals import find_user
-from cms.security.passwords import verify_password
-from cms.security.throttle import forget_failures, record_failure, retry_after
+from cms.security.guesses import check_password, keep_counts
 from cms.security.tokens import create_token, token_options
 from cms.urls import safe_came_from, site_url
 from cms.validation import Invalid, check_fields, read_json
@@ -86,22 +86,14 @@ def login(root, request):
     login_name, password = credentials
     # A NUL cannot name an account (and no database would store it).
     login_name = login_name.strip().lower()[:200].replace("\x00", "\ufffd")
-    address = request.client_addr or ""
-
-    wait = retry_after(request, login_name, address)
-    if wait:
-        raise HTTPTooManyRequests(
-            "Too many failed logins: try again later.",
-            headers={"Retry-After": str(wait)},
-        )
     user = find_user(request.dbsession, login_name)
-    valid = verify_password(user.password_hash if user else None, password[:1024])
-    if not valid or not user.active:
-        record_failure(request, login_name, address)
+    password_hash = user.password_hash if user is not None and user.active else None
+    if not check_password(request, login_name, password_hash, password):
         return login_failed(request, login_name)
 
-    forget_failures(request, login_name)
     if is_json_request(request):
+        if expires_in is None:
+            expires_in = request.registry.settings["cms.token_max_age"]
         token, secret = create_token(request.dbsession, user, title, expires_in)
         request.response.status = 201
         return render_to_response(
@@ -151,9 +143,7 @@ def login_failed(request, login_name):
             request=request,
         )
         response.status = 401
-    # pyramid_tm would roll back a 4xx answer: keep the failure count.
-    response.headers["X-TM"] = "commit"
-    return response
+    return keep_counts(response)
 
 
 @view_config(

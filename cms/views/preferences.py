@@ -6,9 +6,10 @@ One page with a form for each; the forms post to ``/@@preferences/profile``,
 (:func:`cms.principals.update_user`, :mod:`cms.security.tokens`).
 
 A new password ends every session of the user (:func:`update_user`); the
-browser that changed it gets a fresh session at once. Checking the current
-password counts failures as a login does (:mod:`cms.security.throttle`), so
-a borrowed session cannot be used to guess it.
+browser that changed it gets a fresh session at once. The current password
+is checked as it is for every change of one's own password, counted and
+throttled like a login (:func:`cms.security.guesses.current_password_error`),
+so a borrowed session cannot be used to guess it.
 
 A new token's secret is shown once, in the answer to the form that made it:
 never in a flash message (a cookie), never again.
@@ -23,9 +24,8 @@ from cms.flash import flash
 from cms.models import ApiToken, Node
 from cms.models.meta import utcnow
 from cms.principals import PrincipalError, update_user
-from cms.security.passwords import MAX_LENGTH, verify_password
+from cms.security.guesses import current_password_refusal
 from cms.security.permissions import Permission
-from cms.security.throttle import forget_failures, record_failure, retry_after
 from cms.security.tokens import create_token, token_options
 from cms.urls import node_url
 from cms.validation import FORM_POST, Invalid, small_number
@@ -125,20 +125,12 @@ class Preferences:
         values, errors = read_form(self.request, names)
         if errors:
             return self.page(errors=errors, status=400)
-        address = self.request.client_addr or ""
-        if retry_after(self.request, self.user.login, address):
-            message = "Too many wrong passwords: try again later."
-            error = {"field": "current_password", "message": message}
-            return self.page(errors=[error], status=429)
-        current = values["current_password"][:MAX_LENGTH]
-        if not verify_password(self.user.password_hash, current):
-            record_failure(self.request, self.user.login, address)
-            # pyramid_tm would roll back a 4xx answer: keep the failure count.
-            self.request.response.headers["X-TM"] = "commit"
-            message = "This is not your password."
-            error = {"field": "current_password", "message": message}
-            return self.page(errors=[error], status=400)
-        forget_failures(self.request, self.user.login)
+        refusal = current_password_refusal(
+            self.request, self.user, values["current_password"]
+        )
+        if refusal:
+            status, error = refusal
+            return self.page(errors=[error], status=status)
         if values["new_password"] != values["new_password_again"]:
             message = "The two new passwords differ."
             error = {"field": "new_password_again", "message": message}

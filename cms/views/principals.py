@@ -1,8 +1,9 @@
 """``/@@users``, ``/@@groups`` and ``/@@tokens``: principals over JSON.
 
 Users and groups are for members of ``admins``; any user may read and change
-their own profile and password and manage their own tokens. Anonymous callers
-get 401 and learn nothing.
+their own profile and password and manage their own tokens. Changing one's
+own password takes ``current_password`` too (admins changing their own
+included), checked like a login. Anonymous callers get 401 and learn nothing.
 """
 
 from pyramid.httpexceptions import (
@@ -29,9 +30,11 @@ from cms.principals import (
     update_group,
     update_user,
 )
+from cms.security.guesses import CURRENT, current_password_error, keep_counts
 from cms.security.permissions import Permission
 from cms.security.tokens import create_token, serialize_token, token_options
 from cms.validation import Invalid, check_fields, read_json, small_number
+from cms.views.errors import error_response
 
 USER_FIELDS = {"login", "password", "email", "fullname", "groups", "active"}
 #: What users may change about themselves; the rest is for admins.
@@ -110,7 +113,16 @@ class Users:
         allowed = (
             USER_FIELDS - {"login"} if self.request.identity.is_admin else SELF_FIELDS
         )
-        check_fields(data, allowed)
+        check_fields(data, allowed | {CURRENT})
+        current = data.pop(CURRENT, None)
+        if "password" in data:
+            # Checked before anything changes: a wrong one is kept (counted).
+            error = current_password_error(self.request, user, current)
+            if error:
+                invalid = Invalid([error])
+                return keep_counts(
+                    error_response(self.request, invalid, errors=invalid.errors)
+                )
         _apply(update_user, self.dbsession, user, data)
         return serialize_user(self.request, user)
 

@@ -246,6 +246,7 @@ def test_user_changes_their_own_email_fullname_and_password(testapp, dbsession, 
             "email": "new@example.org",
             "fullname": "Alice Anew",
             "password": NEW_PASSWORD,
+            "current_password": PASSWORD,
         },
         headers=bearer(dbsession, alice),
         status=200,
@@ -304,6 +305,8 @@ def test_user_may_not_patch_privileged_fields_of_their_own(
 def test_self_patch_with_invalid_values_changes_nothing(
     testapp, dbsession, alice, body, field
 ):
+    if "password" in body:
+        body = {**body, "current_password": PASSWORD}
     response = testapp.patch_json(
         "/@@users/alice", body, headers=bearer(dbsession, alice), status=400
     )
@@ -320,7 +323,7 @@ def test_a_new_password_ends_existing_browser_sessions(app, testapp, dbsession, 
 
     testapp.patch_json(
         "/@@users/alice",
-        {"password": NEW_PASSWORD},
+        {"password": NEW_PASSWORD, "current_password": PASSWORD},
         headers=bearer(dbsession, alice),
         status=200,
     )
@@ -875,7 +878,8 @@ def test_json_login_gives_a_token_that_lists_itself(testapp, dbsession, alice):
     assert items[0]["id"] == response.json["id"]
     created = datetime.fromisoformat(items[0]["created"])
     assert abs(created - datetime.now(UTC)) < SLACK
-    assert items[0]["expires"] is None
+    expires = datetime.fromisoformat(items[0]["expires"])
+    assert abs(expires - datetime.now(UTC) - timedelta(days=30)) < SLACK
     assert secret not in listing.text
     assert hashlib.sha256(secret.encode()).hexdigest() not in listing.text
 

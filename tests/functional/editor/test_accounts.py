@@ -355,8 +355,9 @@ class TestEditUser:
 
     def test_an_admin_who_changes_their_own_password_stays_in(self, boss, dbsession):
         form = boss.get("/@@users/boss").forms["user-form"]
-        form["password"] = NEW_PASSWORD
+        form["password"], form["current_password"] = NEW_PASSWORD, PASSWORD
         form.submit(status=303).follow(status=200)
+        assert verify_password(user(dbsession, "boss").password_hash, NEW_PASSWORD)
         boss.get("/@@users", status=200)
         sessions = select(func.count()).select_from(LoginSession)
         assert (
@@ -365,6 +366,26 @@ class TestEditUser:
             )
             == 1
         )
+
+    @pytest.mark.parametrize("current", ["", "not my password"])
+    def test_an_admins_own_new_password_needs_the_current_one(
+        self, boss, dbsession, current
+    ):
+        form = boss.get("/@@users/boss").forms["user-form"]
+        form["fullname"] = "Changed"
+        form["password"], form["current_password"] = NEW_PASSWORD, current
+        page = form.submit(status=400)
+        assert field_error(page, "current_password")
+        assert page.html.select_one("#field-current_password")["value"] == ""
+        boss_row = user(dbsession, "boss")
+        assert verify_password(boss_row.password_hash, PASSWORD)
+        assert boss_row.fullname == "Big Boss"
+        assert_no_secrets(dbsession, page)
+
+    def test_only_ones_own_form_asks_for_the_current_password(self, boss):
+        assert "current_password" in boss.get("/@@users/boss").forms["user-form"].fields
+        alice_form = boss.get("/@@users/alice").forms["user-form"]
+        assert "current_password" not in alice_form.fields
 
     def test_deactivate(self, boss, dbsession):
         form = boss.get("/@@users/bob").forms["user-form"]

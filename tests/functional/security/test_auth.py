@@ -1,4 +1,5 @@
-"""Logging in and out, sessions, CSRF, redirects, throttling and headers."""
+"""Logging in and out, sessions, CSRF, redirects and headers (throttling:
+test_throttling.py)."""
 
 import statistics
 import time
@@ -8,7 +9,7 @@ import pytest
 import webtest
 from sqlalchemy import select, update
 
-from cms.models import LoginSession, LoginThrottle
+from cms.models import LoginSession
 from cms.models.meta import utcnow
 from cms.security.sessions import COOKIE_NAME
 from tests.factories import (
@@ -140,7 +141,7 @@ class TestSessions:
         log_in(client, "alice")
         testapp.patch_json(
             "/@@users/alice",
-            {"password": "another long password"},
+            {"password": "another long password", "current_password": PASSWORD},
             headers=bearer(dbsession, alice),
         )
         client.get("/work/", status=303)
@@ -301,71 +302,6 @@ class TestRedirects:
     def test_login_page_does_not_echo_an_outside_came_from(self, testapp, alice):
         page = testapp.get("/@@login?came_from=http://evil.example/")
         assert "evil.example" not in page.text
-
-
-class TestThrottling:
-    def fail(self, testapp, login, status=401, address="10.0.0.1"):
-        return testapp.post(
-            "/@@login",
-            {"login": login, "password": "wrong password"},
-            extra_environ={"REMOTE_ADDR": address},
-            status=status,
-        )
-
-    def test_an_account_is_refused_after_five_failures(self, testapp, alice):
-        for _ in range(5):
-            self.fail(testapp, "alice")
-        response = testapp.post(
-            "/@@login",
-            {"login": "alice", "password": PASSWORD},
-            extra_environ={"REMOTE_ADDR": "10.9.9.9"},
-            status=429,
-        )
-        assert int(response.headers["Retry-After"]) > 0
-        assert "Too many" in response.text
-
-    def test_json_login_is_throttled_too(self, testapp, alice):
-        for _ in range(5):
-            testapp.post_json(
-                "/@@login", {"login": "alice", "password": "x"}, status=401
-            )
-        response = testapp.post_json(
-            "/@@login", {"login": "alice", "password": PASSWORD}, status=429
-        )
-        assert response.json["error"]["type"] == "TooManyRequests"
-
-    def test_an_address_is_refused_after_twenty_failures(self, testapp, alice):
-        for number in range(20):
-            self.fail(testapp, f"user{number}", address="10.0.0.2")
-        self.fail(testapp, "alice", status=429, address="10.0.0.2")
-        # Another address may still log in as alice.
-        testapp.post(
-            "/@@login",
-            {"login": "alice", "password": PASSWORD},
-            extra_environ={"REMOTE_ADDR": "10.0.0.3"},
-            status=303,
-        )
-
-    def test_the_window_ends(self, testapp, dbsession, alice):
-        for _ in range(5):
-            self.fail(testapp, "alice")
-        dbsession.execute(
-            update(LoginThrottle).values(window_start=utcnow() - timedelta(hours=1))
-        )
-        dbsession.flush()
-        testapp.post("/@@login", {"login": "alice", "password": PASSWORD}, status=303)
-
-    def test_success_clears_the_account_count(self, testapp, dbsession, alice):
-        for _ in range(4):
-            self.fail(testapp, "alice")
-        testapp.post(
-            "/@@login",
-            {"login": "alice", "password": PASSWORD},
-            extra_environ={"REMOTE_ADDR": "10.0.0.1"},
-            status=303,
-        )
-        keys = dbsession.scalars(select(LoginThrottle.key)).all()
-        assert "login:alice" not in keys
 
 
 class TestEnumeration:

@@ -1,0 +1,93 @@
+"""Who is asking from where: the client's address, and the scheme it used.
+
+Behind a reverse proxy the peer of every request is the proxy, and the
+client's address and scheme come in ``X-Forwarded-For`` and
+``X-Forwarded-Proto``. Any client can send those headers too, so they are
+believed only when the peer is one of ``cms.trusted_proxies`` (addresses or
+CIDR networks); from anyone else they are ignored. ``request.client_addr``
+is the one place the address is worked out (it replaces WebOb's, which
+believes ``X-Forwarded-For`` from anybody); the scheme is set on the
+request as it comes in, so that every URL the site writes has it.
+"""
+
+from ipaddress import ip_address, ip_network
+
+#: The address of a request whose peer did not say (no ``REMOTE_ADDR``).
+UNKNOWN = "unknown"
+SCHEMES = ("http", "https")
+
+
+def parse_networks(text):
+    """Return the networks named in *text*: addresses or CIDR networks,
+    separated by spaces, commas or lines. A bad one raises ``ValueError``."""
+    networks = []
+    for word in text.replace(",", " ").split():
+        try:
+            networks.append(ip_network(word, strict=False))
+        except ValueError:
+            raise ValueError(
+                f"cms.trusted_proxies: {word!r} is not an address or a network."
+            ) from None
+    return tuple(networks)
+
+
+def _parse(text):
+    """Return *text* as an address, or ``None``."""
+    try:
+        address = ip_address(text.strip())
+    except ValueError:
+        return None
+    # A dual-stack socket shows IPv4 peers as ::ffff:a.b.c.d.
+    return getattr(address, "ipv4_mapped", None) or address
+
+
+def _trusted(address, networks):
+    return address is not None and any(address in network for network in networks)
+
+
+def client_address(remote_addr, forwarded_for, networks):
+    """Return the client's address, as text.
+
+    It is the peer's (*remote_addr*), unless the peer is a trusted proxy:
+    then *forwarded_for* is read from its end (each proxy appends the address
+    it was called from) past the trusted proxies, to the first address that
+    is not one. What lies before it was written by the client: never read.
+    """
+    peer = _parse(remote_addr or "")
+    if peer is None:
+        return remote_addr or UNKNOWN
+    client = peer
+    if forwarded_for and _trusted(peer, networks):
+        for hop in reversed(forwarded_for.split(",")):
+            address = _parse(hop)
+            if address is None:
+                break  # garbage: believe nothing further along
+            client = address
+            if not _trusted(address, networks):
+                break
+    return str(client)
+
+
+def request_client_addr(request):
+    """``request.client_addr``: see :func:`client_address`."""
+    return client_address(
+        request.remote_addr,
+        request.headers.get("X-Forwarded-For"),
+        request.registry.settings["cms.trusted_proxies"],
+    )
+
+
+def believe_forwarded_scheme(event):
+    """Take the scheme a trusted proxy says the client used (TLS ends there)."""
+    request = event.request
+    scheme = request.headers.get("X-Forwarded-Proto", "").strip().lower()
+    networks = request.registry.settings["cms.trusted_proxies"]
+    if scheme in SCHEMES and _trusted(_parse(request.remote_addr or ""), networks):
+        request.environ["wsgi.url_scheme"] = scheme
+
+
+def includeme(config):
+    from pyramid.events import NewRequest
+
+    config.add_request_method(request_client_addr, "client_addr", reify=True)
+    config.add_subscriber(believe_forwarded_scheme, NewRequest)
