@@ -20,6 +20,8 @@ def main(global_config, **settings):
         config.include(".renderers")
         # Jinja2 templates, helpers and the static assets.
         config.include(".templating")
+        # The header, toolbar and breadcrumbs around every page.
+        config.include(".page")
         # Headers every response carries.
         config.include(".headers")
         # Root factory and the one-query traverser.

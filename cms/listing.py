@@ -15,7 +15,7 @@ from pyramid.httpexceptions import HTTPBadRequest
 from sqlalchemy import func, select, tuple_
 
 from cms.models import Node
-from cms.urls import node_url
+from cms.urls import link_url
 
 CURSOR_PATTERN = re.compile(r"(-?\d{1,18})\.(\d{1,18})")
 
@@ -56,11 +56,11 @@ class Batch:
         elif self.before:
             current["b_before"] = self.before
         result = {
-            "@id": node_url(request, path, view, current),
-            "first": node_url(request, path, view, query),
+            "@id": link_url(request, path, view, current),
+            "first": link_url(request, path, view, query),
         }
         if self.next_cursor:
-            result["next"] = node_url(
+            result["next"] = link_url(
                 request, path, view, {**query, "b_after": self.next_cursor}
             )
         if self.has_prev:
@@ -68,7 +68,7 @@ class Batch:
                 prev = {**query, "b_before": self.prev_cursor}
             else:
                 prev = query
-            result["prev"] = node_url(request, path, view, prev)
+            result["prev"] = link_url(request, path, view, prev)
         return result
 
 

@@ -14,7 +14,7 @@ from cms.models import Node, Redirect
 from cms.models.node import is_valid_name
 from cms.security.permissions import Permission
 from cms.traversal import MAX_DEPTH
-from cms.urls import node_url
+from cms.urls import came_through_api, link_url
 
 
 def find_redirect(request):
@@ -25,6 +25,8 @@ def find_redirect(request):
     would loop).
     """
     segments = split_path_info(request.path_info)
+    if came_through_api(request):
+        segments = segments[1:]
     context = getattr(request, "context", None)
     existing = context.path if isinstance(context, Node) else "/"
     prefixes, path = [], "/"
@@ -46,7 +48,7 @@ def find_redirect(request):
     if not request.has_permission(Permission.VIEW, found.node):
         return None
     rest = segments[found.path.count("/") - 1 :]
-    url = node_url(request, found.node.path) + "/".join(
+    url = link_url(request, found.node.path) + "/".join(
         quote(segment, safe="@") for segment in rest
     )
     if rest and request.path_info.endswith("/"):

@@ -2,9 +2,6 @@
 
 from pyramid.security import NO_PERMISSION_REQUIRED
 
-from cms.flash import messages
-from cms.serializers import breadcrumbs
-from cms.toolbar import may_manage_principals, toolbar
 from cms.urls import node_url, site_url
 
 
@@ -18,10 +15,6 @@ def includeme(config):
     config.commit()
     environment = config.get_jinja2_environment(".jinja2")
     environment.globals.update(
-        breadcrumbs=breadcrumbs,
-        flash_messages=messages,
-        may_manage_principals=may_manage_principals,
         node_url=node_url,
         site_url=site_url,
-        toolbar=toolbar,
     )

@@ -11,16 +11,6 @@ from cms.urls import node_url
 from cms.workflow import STATE_TITLES, transitions_from
 
 
-def may_manage_principals(request):
-    """Whether the caller may see the users and groups pages (admins)."""
-    context = request.context
-    return (
-        request.identity is not None
-        and isinstance(context, Node)
-        and bool(request.has_permission(P.MANAGE_PRINCIPALS, context))
-    )
-
-
 def toolbar(request, context):
     """Return the toolbar for *context*, or ``None`` for readers."""
     if not isinstance(context, Node) or request.identity is None:

@@ -31,13 +31,12 @@ from zope.interface import implementer
 
 from cms.models import Node
 from cms.models.node import is_valid_name
+from cms.urls import API_PREFIX
 
 #: Longest PATH_INFO looked up; a longer URL gets 414.
 MAX_PATH_LENGTH = 4096
 #: Deepest level looked up; segments below it can only be view names.
 MAX_DEPTH = 64
-#: The namespace segment that forces a JSON answer.
-API_PREFIX = "++api++"
 
 
 class SiteRoot:
@@ -52,11 +51,6 @@ class SiteRoot:
 
     def __init__(self, request):
         self.request = request
-
-
-def wants_api(request):
-    """Return whether the request came through ``/++api++``."""
-    return request.environ.get("cms.api", False)
 
 
 @implementer(ITraverser)
@@ -80,7 +74,6 @@ class NodeTraverser:
         segments = split_path_info(path)
         if segments[:1] == (API_PREFIX,):
             segments = segments[1:]
-            request.environ["cms.api"] = True
             request.environ["HTTP_ACCEPT"] = "application/json"
         nodes = _load_lineage(request.dbsession, segments)
         root = nodes.get("/")

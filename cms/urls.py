@@ -6,6 +6,9 @@ query. ``cms.public_url``, when set, replaces the request's own host.
 
 from urllib.parse import quote, urlencode
 
+#: The namespace segment that makes any URL answer JSON (see cms.traversal).
+API_PREFIX = "++api++"
+
 
 def site_url(request):
     """Return the site's base URL, without a trailing slash."""
@@ -23,6 +26,30 @@ def node_url(request, path, view=None, query=None):
         url += quote(view, safe="@/")
     if query:
         url += "?" + urlencode(query)
+    return url
+
+
+def came_through_api(request):
+    """Return whether the request's URL starts with ``/++api++``.
+
+    Read from the raw path, so that it is known before traversal, and even
+    when the path is not valid UTF-8.
+    """
+    path = request.environ.get("PATH_INFO", "")
+    return path == f"/{API_PREFIX}" or path.startswith(f"/{API_PREFIX}/")
+
+
+def link_url(request, path, view=None, query=None):
+    """Return :func:`node_url`, under ``/++api++`` when the request came so.
+
+    For the links an answer hands a client to follow (batching, Location,
+    redirects): an integrator on ``/++api++`` stays there. A node's own
+    ``@id`` is its canonical URL, :func:`node_url`.
+    """
+    url = node_url(request, path, view, query)
+    if came_through_api(request):
+        base = site_url(request)
+        url = f"{base}/{API_PREFIX}{url[len(base) :]}"
     return url
 
 

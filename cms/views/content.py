@@ -1,17 +1,16 @@
 """The default view of every node: an HTML page or JSON on the same URL."""
 
-from pyramid.csrf import get_csrf_token
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPMovedPermanently
-from pyramid.view import view_config
+from pyramid.view import view_config, view_defaults
 
 from cms.conditional import answer_conditional_get
 from cms.listing import children_batch, parse_batch_params
 from cms.models import Node
+from cms.page import FRAME, page_frame
 from cms.security.permissions import Permission
 from cms.security.trimming import viewable_children
 from cms.serializers import breadcrumbs, serialize_node, summary
-from cms.traversal import wants_api
-from cms.urls import node_url
+from cms.urls import came_through_api, node_url
 from cms.views.errors import wants_json
 
 
@@ -37,7 +36,7 @@ from cms.views.errors import wants_json
     permission=Permission.VIEW,
 )
 def node_view(node, request):
-    if not request.path_info.endswith("/") and not wants_api(request):
+    if not request.path_info.endswith("/") and not came_through_api(request):
         # Canonical URLs end with "/": relative links depend on it.
         location = node_url(request, node.path)
         if request.query_string:
@@ -49,13 +48,21 @@ def node_view(node, request):
         request.dbsession, node, size, after, before, viewable_children(request, node)
     )
     data = serialize_node(request, node, batch, draft=draft)
-    # HTML and JSON are two representations, and the page of a logged-in
-    # user carries their CSRF token: both are part of the tag.
-    rendering = "json" if wants_json(request) else "html"
-    answer_conditional_get(
-        request, node, data, variant=f"{rendering}|{get_csrf_token(request)}"
-    )
-    return data
+    if wants_json(request):
+        answer_conditional_get(request, node, data, variant="json")
+        return data
+    # The page shows more than the node: its frame (breadcrumbs, toolbar,
+    # the user's name and CSRF token). All of it is built here, so that the
+    # tag covers everything the template renders.
+    page = {
+        **data,
+        "type_name": node.type,
+        "draft": draft,
+        "live_url": node_url(request, node.path),
+        FRAME: page_frame(request, node),
+    }
+    answer_conditional_get(request, node, page, variant="html")
+    return page
 
 
 def wants_draft(request, node):
@@ -70,41 +77,40 @@ def wants_draft(request, node):
     return True
 
 
-@view_config(
-    context=Node,
-    name="breadcrumbs",
-    request_method=("GET", "HEAD"),
-    accept="application/json",
-    renderer="json",
-    permission=Permission.VIEW,
-)
-@view_config(
-    context=Node,
-    name="breadcrumbs",
-    request_method=("GET", "HEAD"),
-    renderer="cms:templates/content/links.jinja2",
-    permission=Permission.VIEW,
-)
-def breadcrumbs_view(node, request):
-    return {"items": breadcrumbs(request, node)}
+LINKS = "cms:templates/content/links.jinja2"
 
 
-@view_config(
-    context=Node,
-    name="navigation",
-    request_method=("GET", "HEAD"),
-    accept="application/json",
-    renderer="json",
-    permission=Permission.VIEW,
-)
-@view_config(
-    context=Node,
-    name="navigation",
-    request_method=("GET", "HEAD"),
-    renderer="cms:templates/content/links.jinja2",
-    permission=Permission.VIEW,
-)
-def navigation_view(node, request):
+@view_defaults(context=Node, request_method=("GET", "HEAD"), permission=Permission.VIEW)
+class LinkViews:
+    """Breadcrumbs and navigation: JSON, or a page of links headed by name.
+
+    A client whose Accept header names neither still gets the page.
+    """
+
+    def __init__(self, node, request):
+        self.node = node
+        self.request = request
+
+    @view_config(name="breadcrumbs", accept="application/json", renderer="json")
+    def breadcrumbs(self):
+        return {"items": breadcrumbs(self.request, self.node)}
+
+    @view_config(name="breadcrumbs", accept="text/html", renderer=LINKS)
+    @view_config(name="breadcrumbs", renderer=LINKS)
+    def breadcrumbs_page(self):
+        return {**self.breadcrumbs(), "heading": "Breadcrumbs"}
+
+    @view_config(name="navigation", accept="application/json", renderer="json")
+    def navigation(self):
+        return navigation(self.request, self.node)
+
+    @view_config(name="navigation", accept="text/html", renderer=LINKS)
+    @view_config(name="navigation", renderer=LINKS)
+    def navigation_page(self):
+        return {**self.navigation(), "heading": "Navigation"}
+
+
+def navigation(request, node):
     """The site's sections: the root's children the caller may view.
 
     The one in the context's lineage is marked ``current``.

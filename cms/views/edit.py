@@ -17,6 +17,7 @@ from cms.models import Node
 from cms.security.permissions import Permission
 from cms.security.trimming import viewable_children
 from cms.serializers import serialize_node
+from cms.urls import link_url
 from cms.validation import read_json
 
 
@@ -32,6 +33,8 @@ def node_response(request, node, status=200, draft=True):
     response.status = status
     response.headers["ETag"] = node_etag(node, data)
     response.last_modified = node.modified
+    if status == 201:
+        response.location = link_url(request, node.path)
     return response
 
 
@@ -46,9 +49,7 @@ def read_body(request):
 def add_child(container, request):
     data, upload = read_body(request)
     node = editing.create(request, container, data, upload)
-    response = node_response(request, node, status=201)
-    response.location = response.json_body["@id"]
-    return response
+    return node_response(request, node, status=201)
 
 
 @view_config(context=Node, request_method="PATCH", permission=Permission.EDIT)
@@ -77,9 +78,7 @@ def move_node(node, request):
 )
 def copy_node(node, request):
     copy = editing.copy(request, node, read_json(request))
-    response = node_response(request, copy, status=201)
-    response.location = response.json_body["@id"]
-    return response
+    return node_response(request, copy, status=201)
 
 
 @view_config(

@@ -23,8 +23,7 @@ from pyramid.view import exception_view_config, forbidden_view_config
 from sqlalchemy.orm.exc import StaleDataError
 
 from cms.redirects import find_redirect
-from cms.traversal import wants_api
-from cms.urls import node_url
+from cms.urls import came_through_api, node_url
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +48,26 @@ TITLES = {
 def wants_json(request):
     """Return whether the client wants JSON rather than a page.
 
-    It does when it came through ``/++api++``, sent a JSON body, or prefers
-    ``application/json`` in its Accept header.
+    It does when it came through ``/++api++``. A request with a bearer token
+    or a JSON body is an integrator's: JSON unless its Accept header prefers
+    HTML (``*/*`` does not). Anyone else gets JSON only when their Accept
+    header prefers it.
     """
-    if wants_api(request) or request.content_type == "application/json":
+    if came_through_api(request):
         return True
-    offers = request.accept.acceptable_offers(["text/html", "application/json"])
-    return bool(offers) and offers[0][0] == "application/json"
+    integrator = request.content_type == "application/json" or _has_bearer(request)
+    order = ["application/json", "text/html"]
+    if not integrator:
+        order.reverse()
+    offers = request.accept.acceptable_offers(order)
+    if not offers:
+        return integrator
+    return offers[0][0] == "application/json"
+
+
+def _has_bearer(request):
+    scheme = request.environ.get("HTTP_AUTHORIZATION", "").lstrip()[:7]
+    return scheme.lower() == "bearer "
 
 
 def error_type(exc):

@@ -4,7 +4,8 @@ import pytest
 from pyramid.httpexceptions import HTTPRequestURITooLong, HTTPServiceUnavailable
 from pyramid.request import Request
 
-from cms.traversal import NodeTraverser, SiteRoot, wants_api
+from cms.traversal import NodeTraverser, SiteRoot
+from cms.urls import came_through_api
 from tests.factories import DEEP_CHAIN, add_chain, add_document, add_folder
 
 
@@ -79,7 +80,7 @@ def test_the_lineage_is_linked_without_more_queries(dbsession, tree, count_queri
 def test_api_prefix_asks_for_json(dbsession, tree):
     request, result = traverse(dbsession, "/++api++/about/")
     assert result["context"].path == "/about/"
-    assert wants_api(request)
+    assert came_through_api(request)
     assert request.accept.acceptable_offers(["text/html", "application/json"]) == [
         ("application/json", 1.0)
     ]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import add_document
+from tests.factories import add_document, add_folder
 
 
 @pytest.fixture
@@ -118,3 +118,37 @@ def test_html_and_json_have_different_etags(testapp, people, page):
         headers={**editor, "If-None-Match": html.headers["ETag"]},
         status=200,
     )
+
+
+def test_a_renamed_ancestor_changes_the_pages_below(testapp, dbsession, people, site):
+    """The page shows its ancestors' titles (breadcrumbs): its tag covers them."""
+    add_document(add_folder(site, "sub", state="private"), "page", state="private")
+    dbsession.flush()
+    editor = {"Authorization": people["editor"]["Authorization"], "Accept": "text/html"}
+    etag = testapp.get("/site/sub/page/", headers=editor).headers["ETag"]
+    testapp.patch_json("/site/sub/", {"title": "Renamed"}, headers=people["manager"])
+    response = testapp.get("/site/sub/page/", headers={**editor, "If-None-Match": etag})
+    assert response.status_int == 200
+    assert "Renamed" in response.html.select_one(".breadcrumbs").text
+
+
+def test_the_toolbar_is_part_of_the_tag(testapp, dbsession, people, page):
+    """A role granted meanwhile changes the toolbar, hence the tag."""
+    owner = {"Authorization": people["owner"]["Authorization"], "Accept": "text/html"}
+    testapp.post_json(
+        "/site/page/@@sharing",
+        {"entries": [{"principal": "user:owner", "roles": ["reader"]}]},
+        headers=people["manager"],
+    )
+    before = testapp.get("/site/page/", headers=owner)
+    assert before.html.select_one(".toolbar a[href$='@@sharing']") is None
+    testapp.post_json(
+        "/site/page/@@sharing",
+        {"entries": [{"principal": "user:owner", "roles": ["manager"]}]},
+        headers=people["manager"],
+    )
+    after = testapp.get(
+        "/site/page/", headers={**owner, "If-None-Match": before.headers["ETag"]}
+    )
+    assert after.status_int == 200
+    assert after.html.select_one(".toolbar a[href$='@@sharing']") is not None

@@ -1,0 +1,64 @@
+"""What every page shows around its content: header, toolbar, breadcrumbs.
+
+The frame is built in Python, before anything is rendered, so that a view
+can put it in its ETag (a renamed ancestor changes the breadcrumbs, hence
+the tag) and templates only render data they are given. Views with an ETag
+build it themselves (:func:`page_frame`); every other page gets it from the
+:class:`~pyramid.events.BeforeRender` subscriber below.
+
+It needs nothing but the request: an error page for a URL that could not
+even be traversed (``request.context`` unset) still has a frame.
+"""
+
+from pyramid.csrf import get_csrf_token
+from pyramid.events import BeforeRender
+
+from cms.flash import messages
+from cms.models import Node
+from cms.security.permissions import Permission as P
+from cms.serializers import breadcrumbs
+from cms.toolbar import toolbar
+from cms.urls import site_url
+
+#: The key under which templates find the frame.
+FRAME = "frame"
+
+
+def page_frame(request, context=None):
+    """Return the frame of a page about *context* (a node, or anything)."""
+    node = context if isinstance(context, Node) else None
+    identity = request.identity
+    user = None
+    if identity is not None:
+        user = {
+            "name": identity.user.fullname or identity.user.login,
+            # Users and groups are managed at the root, which is in every
+            # loaded lineage: no query.
+            "manages_principals": node is not None
+            and bool(request.has_permission(P.MANAGE_PRINCIPALS, node.lineage()[-1])),
+        }
+    return {
+        "site_url": site_url(request),
+        "user": user,
+        "csrf_token": get_csrf_token(request) if identity is not None else None,
+        "toolbar": toolbar(request, node) if node is not None else None,
+        "breadcrumbs": breadcrumbs(request, node) if node is not None else [],
+        # Taken from the session now: a page with a message differs from
+        # the same page without one (its ETag too).
+        "messages": messages(request),
+    }
+
+
+def add_frame(event):
+    """Give a page template its frame, unless its view built one already."""
+    renderer = event.get("renderer_name") or ""
+    given = event.rendering_val
+    if not renderer.endswith(".jinja2") or (isinstance(given, dict) and FRAME in given):
+        return
+    request = event["request"]
+    if request is not None:
+        event[FRAME] = page_frame(request, getattr(request, "context", None))
+
+
+def includeme(config):
+    config.add_subscriber(add_frame, BeforeRender)
