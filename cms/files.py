@@ -9,7 +9,6 @@ leaves at worst an orphan blob (``cms-admin INI blobs clean``).
 
 from email.message import Message
 
-from pyramid.events import NewRequest
 from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
 
 from cms.media import SCALES, NotAnImage, image_info, make_scale, safe_filename, sniff
@@ -85,6 +84,11 @@ class Upload:
 
 def read_multipart(request):
     """Return ``(fields, upload)`` of a multipart request, or raise a 4xx."""
+    limit = request.registry.settings["cms.max_upload_bytes"]
+    if (request.content_length or 0) > limit + 64 * 1024:
+        raise HTTPRequestEntityTooLarge(
+            f"The upload is larger than {limit // 2**20} MB."
+        )
     check_complete(request)
     try:
         post = request.POST
@@ -133,21 +137,6 @@ def check_complete(request):
         raise HTTPBadRequest("The upload is incomplete: send it again.")
 
 
-def refuse_large_bodies(event):
-    """Answer 413 to a body over the upload limit, before anything reads it.
-
-    Before traversal too: whatever the URL, the answer is the site's (JSON
-    or a page), not the server's. Room is left for the form's other fields.
-    """
-    request = event.request
-    limit = request.registry.settings["cms.max_upload_bytes"]
-    if (request.content_length or 0) > limit + 64 * 1024:
-        raise HTTPRequestEntityTooLarge(
-            f"The upload is larger than {limit // 2**20} MB."
-        )
-
-
 def includeme(config):
-    config.add_subscriber(refuse_large_bodies, NewRequest)
     settings = config.get_settings()
     config.registry["blobstore"] = BlobStore(settings["cms.blob_dir"])
