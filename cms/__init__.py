@@ -20,6 +20,8 @@ def main(global_config, **settings):
         config.include(".renderers")
         # Jinja2 templates, helpers and the static assets.
         config.include(".templating")
+        # The request: forms checked once, when read (JSON by read_json).
+        config.include(".validation")
         # Headers every response carries.
         config.include(".headers")
         # Root factory and the one-query traverser.
