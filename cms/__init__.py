@@ -22,6 +22,8 @@ def main(global_config, **settings):
         config.include(".templating")
         # The header, toolbar and breadcrumbs around every page.
         config.include(".page")
+        # The request: forms checked once, when read (JSON by read_json).
+        config.include(".validation")
         # Headers every response carries.
         config.include(".headers")
         # Root factory and the one-query traverser.

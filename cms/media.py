@@ -1,9 +1,9 @@
 """What an uploaded file is, how it may be served, and the scales of an image.
 
 An upload's name and declared type are the uploader's say; ``sniff`` judges
-by content instead. What a browser would run as a page (HTML, SVG, XML) is
-never served inline from our origin, where its scripts would act with a
-visitor's session: only `INLINE_TYPES` are, and every other file is an
+by content instead. What a browser would run (HTML, SVG, XML, scripts) is
+never served inline from our origin, where it would act with a visitor's
+session: only `INLINE_TYPES` are, raster images, and every other file is an
 attachment (the responses also carry ``X-Content-Type-Options: nosniff``).
 
 Images are decoded by Pillow with a bound on their pixels, so a small file
@@ -24,17 +24,11 @@ from PIL import ExifTags, Image, ImageOps
 
 OCTET_STREAM = "application/octet-stream"
 
-#: Types a browser shows inline without running anything from our origin.
-INLINE_TYPES = frozenset(
-    {
-        "image/png",
-        "image/jpeg",
-        "image/gif",
-        "image/webp",
-        "application/pdf",
-        "text/plain",
-    }
-)
+#: Types a browser shows inline without running anything: an allow-list.
+#: Not text: judged by content, a script (.js) or a page that does not start
+#: with a tag is text like any other. Not PDF: viewers run a PDF's scripts and
+#: forms, and Chromium's refuses the ``sandbox`` policy every download has.
+INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 #: The Pillow formats accepted as images, and their types.
 IMAGE_TYPES = {

@@ -1,16 +1,24 @@
-"""The site's root and the demo tree that ``initialize_cms_db --demo`` adds."""
+"""The site's root and the demo tree that ``initialize_cms_db --demo`` adds.
+
+The demo is added once: a :class:`~cms.models.Marker` remembers it, so that
+running the command again (``./bin/serve`` does at every start) does not put
+back the demo pages an editor deleted.
+"""
 
 import secrets
 
 from sqlalchemy import select
 
-from cms.models import ADMINS, Document, Folder, Node
+from cms.models import ADMINS, Document, Folder, Marker, Node
 from cms.principals import create_user, find_user
 
 #: The login of the administrator that initialize_cms_db creates.
 ADMIN_LOGIN = "admin"
 
 ROOT_TITLE = "Home"
+
+#: The marker of a site that got the demo tree.
+DEMO_MARKER = "demo"
 
 #: The demo tree: (name, type, title, description, body, children).
 DEMO_TREE = [
@@ -91,6 +99,19 @@ def ensure_root(dbsession):
         dbsession.add(root)
         dbsession.flush()
     return root
+
+
+def add_demo_once(dbsession, root):
+    """Add the demo tree under *root* unless it was added before.
+
+    Return the number of nodes added.
+    """
+    if dbsession.get(Marker, DEMO_MARKER) is not None:
+        return 0
+    added = add_demo_tree(dbsession, root)
+    dbsession.add(Marker(name=DEMO_MARKER))
+    dbsession.flush()
+    return added
 
 
 def add_demo_tree(dbsession, root, tree=DEMO_TREE):

@@ -3,6 +3,7 @@
 from sqlalchemy.orm import configure_mappers
 
 from cms.models.content import CONTENT_TYPES, Document, Folder
+from cms.models.marker import Marker
 from cms.models.media import File, Image
 from cms.models.meta import Base
 from cms.models.node import (
@@ -43,6 +44,7 @@ __all__ = [
     "LocalRole",
     "LoginSession",
     "LoginThrottle",
+    "Marker",
     "NameTaken",
     "Node",
     "NotAContainer",

@@ -2,9 +2,9 @@
 
 The ``admin`` user's password comes from the environment variable
 ``CMS_ADMIN_PASSWORD``, else it is made at random and printed once. ``--demo``
-also adds a small published demo tree. Safe to run twice: the migrations stop
-at the newest revision, and the root, ``admin`` and the demo nodes are only
-added when they are missing.
+also adds a small published demo tree, once: demo pages deleted since are
+not put back. Safe to run twice: the migrations stop at the newest revision,
+and the root and ``admin`` are only added when they are missing.
 """
 
 import argparse
@@ -14,7 +14,7 @@ import sys
 from cms.migrations import upgrade
 from cms.scripts import open_site
 from cms.security.passwords import password_problem
-from cms.site import ADMIN_LOGIN, add_demo_tree, ensure_admin, ensure_root
+from cms.site import ADMIN_LOGIN, add_demo_once, ensure_admin, ensure_root
 
 
 def parse_args(argv):
@@ -24,7 +24,9 @@ def parse_args(argv):
     )
     parser.add_argument("config_uri", help="the ini file, e.g. development.ini")
     parser.add_argument(
-        "--demo", action="store_true", help="also add a small published demo tree"
+        "--demo",
+        action="store_true",
+        help="also add a small published demo tree (once: never again after)",
     )
     return parser.parse_args(argv[1:])
 
@@ -43,7 +45,7 @@ def main(argv=sys.argv):
         with request.tm:
             root = ensure_root(request.dbsession)
             created = ensure_admin(request.dbsession, password)
-            added = add_demo_tree(request.dbsession, root) if args.demo else 0
+            added = add_demo_once(request.dbsession, root) if args.demo else 0
         print(f"Database ready; demo nodes added: {added}.")
         if created is None:
             print(

@@ -1,9 +1,10 @@
 """Downloads: a File's or Image's blob, and an Image's scales.
 
 Streamed from the blob store with the stored content type, an ETag (the
-blob's hash) and Range support. Anything a browser might run (HTML, SVG,
-scripts…) is sent as an attachment, never inline, and every download says
-``sandbox`` in its Content-Security-Policy besides.
+blob's hash) and Range support. Only raster images are shown inline
+(:data:`cms.media.INLINE_TYPES`); anything a browser might run (HTML, SVG,
+scripts…) is sent as an attachment, and every download says ``sandbox`` in
+its Content-Security-Policy besides.
 """
 
 from pyramid.httpexceptions import HTTPNotFound

@@ -1,9 +1,14 @@
 """The operator's commands: initialize_cms_db and cms-admin check."""
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.orm import Session
 
+from cms.db import get_engine
+from cms.migrations import upgrade
+from cms.models import Node
 from cms.scripts import admin, initialize_db
+from cms.site import add_demo_tree, ensure_root
 
 
 def count_nodes(url):
@@ -33,6 +38,52 @@ def test_initialize_twice_changes_nothing(ini_file, scratch_url, capsys):
     initialize_db.main(["initialize_cms_db", ini_file, "--demo"])
     assert count_nodes(scratch_url) == first
     assert "demo nodes added: 0" in capsys.readouterr().out
+
+
+def delete_nodes(url, *paths):
+    """Delete the nodes at *paths* as an editor would (subtrees included)."""
+    engine = get_engine({"sqlalchemy.url": url})
+    try:
+        with Session(engine) as session, session.begin():
+            for path in paths:
+                session.scalars(select(Node).where(Node.path == path)).one().delete()
+    finally:
+        engine.dispose()
+
+
+def test_deleted_demo_pages_stay_deleted(ini_file, scratch_url, capsys):
+    """./bin/serve runs initialize_cms_db --demo every time it starts."""
+    initialize_db.main(["initialize_cms_db", ini_file, "--demo"])
+    delete_nodes(scratch_url, "/news/", "/about/team/", "/getting-started/")
+    assert initialize_db.main(["initialize_cms_db", ini_file, "--demo"]) == 0
+    assert count_nodes(scratch_url) == ["/", "/about/", "/about/history/"]
+    assert "demo nodes added: 0" in capsys.readouterr().out
+    # Even with no demo page left, the demo was added once: that is all.
+    delete_nodes(scratch_url, "/about/")
+    initialize_db.main(["initialize_cms_db", ini_file, "--demo"])
+    assert count_nodes(scratch_url) == ["/"]
+
+
+def test_a_demo_added_before_markers_existed(ini_file, scratch_url):
+    """The migration that brings markers marks a site that has the demo."""
+    engine = get_engine({"sqlalchemy.url": scratch_url})
+    try:
+        upgrade(engine, "0003")
+        with Session(engine) as session, session.begin():
+            add_demo_tree(session, ensure_root(session))
+    finally:
+        engine.dispose()
+    delete_nodes(scratch_url, "/news/")
+    initialize_db.main(["initialize_cms_db", ini_file, "--demo"])
+    assert "/news/" not in count_nodes(scratch_url)
+    assert "/about/team/" in count_nodes(scratch_url)
+
+
+def test_the_demo_may_come_after_the_site(ini_file, scratch_url, capsys):
+    initialize_db.main(["initialize_cms_db", ini_file])
+    initialize_db.main(["initialize_cms_db", ini_file, "--demo"])
+    assert "/news/news-3/" in count_nodes(scratch_url)
+    assert "demo nodes added: 8" in capsys.readouterr().out
 
 
 def test_initialize_without_demo_adds_only_the_root(ini_file, scratch_url):

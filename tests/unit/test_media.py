@@ -139,8 +139,6 @@ def test_sniff_finds_svg_after_a_long_prolog(write):
         "image/jpeg",
         "image/gif",
         "image/webp",
-        "application/pdf",
-        "text/plain",
     ],
 )
 def test_inline_types(content_type):
@@ -151,10 +149,16 @@ def test_inline_types(content_type):
     "content_type",
     [
         "text/html",
+        "application/xhtml+xml",
         "image/svg+xml",
         "application/xml",
         "text/xml",
         "application/javascript",
+        "text/javascript",
+        # Text and PDF are typed by content, which cannot tell a script or a
+        # page from prose; a PDF viewer runs the PDF's own scripts.
+        "text/plain",
+        "application/pdf",
         "text/x-python",
         "application/zip",
         "application/octet-stream",

@@ -29,6 +29,12 @@ BODIES = [
     (b'{"title": "x"}', "application/xml", 415),
     (json.dumps({"title": "x" * (1024 * 1024 + 10)}).encode(), "application/json", 413),
     (b'{"title": "nul\\u0000"}', "application/json", 400),
+    (b'{"title": "lone \\ud800 surrogate"}', "application/json", 400),
+    (
+        b'{"to": "/", "version": 1, "id": "x", "position": 0, "\\udfff": 1}',
+        "application/json",
+        400,
+    ),
 ]
 
 

@@ -39,7 +39,7 @@ def test_upload_a_file_and_download_it(testapp, people):
     response = testapp.get(created["file"]["download"], headers=people["editor"])
     assert response.body == data
     assert response.headers["Content-Type"].startswith("application/pdf")
-    assert response.headers["Content-Disposition"].startswith("inline")
+    assert response.headers["Content-Disposition"].startswith("attachment")
     assert response.headers["ETag"]
     assert "sandbox" in response.headers["Content-Security-Policy"]
 
@@ -100,6 +100,34 @@ def test_svg_is_a_download_never_inline(testapp, people):
     assert created["file"]["content_type"] == "image/svg+xml"
     response = testapp.get(created["file"]["download"], headers=people["editor"])
     assert response.headers["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "content_type"),
+    [
+        # Text is typed by its content: a script is text like any other.
+        ("app.js", b"document.cookie = 'stolen=' + document.cookie;\n", "text/plain"),
+        ("page.xhtml", b'<html xmlns="http://www.w3.org/1999/xhtml"/>', "text/html"),
+        ("feed.xml", b'<?xml version="1.0"?><rss/>', "application/xml"),
+        ("notes.txt", b"Just words.\n", "text/plain"),
+        ("report.pdf", b"%PDF-1.4\n" + b"x" * 100, "application/pdf"),
+    ],
+)
+def test_only_raster_images_are_shown_inline(
+    testapp, people, filename, data, content_type
+):
+    created = upload(testapp, people["editor"], "File", filename, data).json
+    assert created["file"]["content_type"] == content_type
+    response = testapp.get(created["file"]["download"], headers=people["editor"])
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_image_is_shown_inline_even_as_a_file(testapp, people):
+    created = upload(testapp, people["editor"], "File", "photo.png", png(20, 10)).json
+    response = testapp.get(created["file"]["download"], headers=people["editor"])
+    assert response.headers["Content-Type"] == "image/png"
+    assert response.headers["Content-Disposition"].startswith("inline")
 
 
 @pytest.mark.parametrize(

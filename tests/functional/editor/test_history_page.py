@@ -1,5 +1,7 @@
 """The history pages: versions, the differences between two, revert, drafts."""
 
+import copy
+
 import pytest
 from sqlalchemy import func, select
 
@@ -55,6 +57,14 @@ def versions(dbsession, path="/site/page/"):
     )
 
 
+def version(diff, left_out):
+    """One version's text as *diff* shows it: all but its *left_out* parts."""
+    diff = copy.copy(diff)
+    for element in diff.select(left_out):
+        element.decompose()
+    return diff.text.replace("\n", "")
+
+
 def message(page):
     """The last flash message on *page* (earlier forms may have left theirs)."""
     return page.html.select(".message")[-1].text
@@ -93,6 +103,7 @@ class TestHistory:
             "changed ",
             "\n<p>More.</p>",
         ]
+        assert diff.html.select_one(".diff-coarse") is None
 
     def test_a_version_against_the_one_before(self, ed, page):
         diff = ed.get(HISTORY + "/2")
@@ -157,6 +168,28 @@ class TestHistory:
     def test_unknown_versions_are_a_clear_4xx(self, ed, page, url, status, text):
         response = ed.get(HISTORY + url, status=status)
         assert text in response.html.select_one("main").text
+
+    def test_a_costly_diff_is_shown_coarser(self, app, testapp, dbsession, site):
+        """Bodies whose word-by-word diff took seconds: shown at once, whole."""
+        cora = make_user(dbsession, "cora")
+        grant(site, cora, "contributor")
+        headers = bearer(dbsession, cora)
+        old = "<p>a</p><p>b</p>" * 3000
+        new = "<p>b</p><p>a</p>" * 3000 + "<p>c</p>"
+        testapp.post_json(
+            "/site/",
+            {"@type": "Document", "id": "long", "title": "Long", "body": old},
+            headers=headers,
+            status=201,
+        )
+        testapp.patch_json("/site/long/", {"body": new}, headers=headers, status=200)
+        page = browser_as(app, dbsession, "cora").get("/site/long/@@history/2")
+        body = page.html.select_one('section[data-field="body"]')
+        assert "word by word" in body.select_one(".diff-coarse").text
+        # Both versions are there to read, what changed marked.
+        assert version(body.select_one(".diff"), "ins") == old
+        assert version(body.select_one(".diff"), "del") == new
+        assert body.select("del") and body.select("ins")
 
     def test_the_json_is_unchanged(self, testapp, dbsession, page):
         ed = dbsession.scalars(select(User).where(User.login == "ed")).one()
