@@ -25,6 +25,7 @@ from pyramid.view import view_config, view_defaults
 from sqlalchemy import func, or_, select
 
 from cms.flash import flash
+from cms.forms import by_field, read_form
 from cms.models import Group, Node, User
 from cms.models.principals import memberships
 from cms.principals import (
@@ -48,7 +49,6 @@ from cms.validation import FORM_POST
 PAGE_SIZE = 50
 #: The longest search text looked for.
 MAX_QUERY = 200
-NUL_MESSAGE = "Text may not contain NUL characters."
 NO_SUCH_USER = "There is no user by this login."
 ADD, DELETE, MEMBERS = "@@add", "@@delete", "@@members"
 
@@ -56,26 +56,6 @@ ADD, DELETE, MEMBERS = "@@add", "@@delete", "@@members"
 def url(request, *segments, query=None):
     """Return the URL of a page of ``/@@users`` or ``/@@groups``."""
     return node_url(request, "/", "/".join(segments), query)
-
-
-def read_form(request, names, lists=()):
-    """Return ``(values, errors)``: the posted *names* ('' when absent).
-
-    Fields in *lists* are lists (checkboxes). Text holding a NUL character is
-    refused here: no database stores it faithfully.
-    """
-    post = request.POST
-    values, errors = {}, []
-    for name in names:
-        value = post.getall(name) if name in lists else post.get(name, "")
-        values[name] = value
-        if any("\x00" in item for item in (value if name in lists else [value])):
-            errors.append({"field": name, "message": NUL_MESSAGE})
-    return values, errors
-
-
-def by_field(errors):
-    return {error["field"]: error["message"] for error in errors}
 
 
 def refusal_status(error):

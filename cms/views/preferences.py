@@ -21,6 +21,7 @@ from pyramid.view import view_config, view_defaults
 from sqlalchemy import select
 
 from cms.flash import flash
+from cms.forms import by_field, read_form
 from cms.models import ApiToken, Node
 from cms.models.meta import utcnow
 from cms.principals import PrincipalError, update_user
@@ -29,7 +30,6 @@ from cms.security.permissions import Permission
 from cms.security.tokens import create_token, token_options
 from cms.urls import node_url
 from cms.validation import FORM_POST, Invalid, small_number
-from cms.views.accounts import by_field, read_form
 
 PAGE = "cms:templates/accounts/preferences.jinja2"
 #: The longest lifetime offered for a token, in days (the service's limit).
