@@ -5,6 +5,21 @@ whose answer is the form again, with a message next to each refused field
 and what was typed kept.
 """
 
+#: The view predicate of a form post from a browser (no file fields).
+FORM_POST = "Content-Type:application/x-www-form-urlencoded"
+
+
+def small_number(text):
+    """Return *text* as a whole number below 10**9, or ``None``.
+
+    For numbers typed into forms and URLs (versions, ids, days): only ASCII
+    digits, and few enough of them to fit any database's integer.
+    """
+    if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) < 10:
+        return int(text)
+    return None
+
+
 NUL_MESSAGE = "Text may not contain NUL characters."
 
 

@@ -158,21 +158,6 @@ def includeme(config):
     config.set_request_factory(Request)
 
 
-#: The view predicate of a form post from a browser (no file fields).
-FORM_POST = "Content-Type:application/x-www-form-urlencoded"
-
-
-def small_number(text):
-    """Return *text* as a whole number below 10**9, or ``None``.
-
-    For numbers typed into forms and URLs (versions, ids, days): only ASCII
-    digits, and few enough of them to fit any database's integer.
-    """
-    if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) < 10:
-        return int(text)
-    return None
-
-
 def check_fields(data, allowed, required=()):
     """Raise :class:`Invalid` for unknown or missing fields of *data*."""
     errors = [

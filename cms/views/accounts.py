@@ -25,7 +25,7 @@ from pyramid.view import view_config, view_defaults
 from sqlalchemy import func, or_, select
 
 from cms.flash import flash
-from cms.forms import by_field, read_form
+from cms.forms import FORM_POST, by_field, read_form
 from cms.models import Group, Node, User
 from cms.models.principals import memberships
 from cms.principals import (
@@ -43,7 +43,6 @@ from cms.principals import (
 from cms.security.guesses import current_password_refusal
 from cms.security.permissions import Permission
 from cms.urls import node_url, site_url
-from cms.validation import FORM_POST
 
 #: Users shown on one page of ``/@@users``.
 PAGE_SIZE = 50

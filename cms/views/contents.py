@@ -32,13 +32,14 @@ from sqlalchemy.orm import selectinload
 
 from cms import clipboard, editing
 from cms.flash import flash
+from cms.forms import FORM_POST
 from cms.listing import children_batch, parse_batch_params
 from cms.models import File, Node
 from cms.security.permissions import Permission
 from cms.security.trimming import viewable_children
 from cms.traversal import load_node
 from cms.urls import node_url
-from cms.validation import FORM_POST, Invalid
+from cms.validation import Invalid
 from cms.workflow import STATE_TITLES
 
 #: Bulk actions: the past tense for messages, the verb for refusals.

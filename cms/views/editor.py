@@ -25,13 +25,14 @@ from cms import editing
 from cms.files import MULTIPART, read_multipart
 from cms.flash import COOKIE_NAME as FLASH_COOKIE
 from cms.flash import flash
+from cms.forms import FORM_POST, small_number
 from cms.headers import CONTENT_SECURITY_POLICY
 from cms.models import CONTENT_TYPES, Node
 from cms.revisions import working_copy
 from cms.schemas import FIELDS
 from cms.security.permissions import Permission
 from cms.urls import node_url
-from cms.validation import FORM_POST, Invalid, small_number
+from cms.validation import Invalid
 from cms.workflow import PUBLISHED, STATE_TITLES, TRANSITIONS, transitions_from
 
 FORM = "cms:templates/edit/form.jinja2"

@@ -13,12 +13,13 @@ from sqlalchemy import select
 from cms import editing
 from cms.diff import diff_revisions, field_label
 from cms.flash import flash
+from cms.forms import FORM_POST, small_number
 from cms.models import Node, Revision
 from cms.revisions import get_revision, latest_revision
 from cms.security.permissions import Permission
 from cms.serializers import serialize_content
 from cms.urls import node_url
-from cms.validation import FORM_POST, Invalid, read_json, small_number
+from cms.validation import Invalid, read_json
 from cms.views.edit import node_response
 from cms.views.errors import error_response
 

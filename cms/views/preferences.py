@@ -21,7 +21,7 @@ from pyramid.view import view_config, view_defaults
 from sqlalchemy import select
 
 from cms.flash import flash
-from cms.forms import by_field, read_form
+from cms.forms import FORM_POST, by_field, read_form, small_number
 from cms.models import ApiToken, Node
 from cms.models.meta import utcnow
 from cms.principals import PrincipalError, update_user
@@ -29,7 +29,7 @@ from cms.security.guesses import current_password_refusal
 from cms.security.permissions import Permission
 from cms.security.tokens import create_token, token_options
 from cms.urls import node_url
-from cms.validation import FORM_POST, Invalid, small_number
+from cms.validation import Invalid
 
 PAGE = "cms:templates/accounts/preferences.jinja2"
 #: The longest lifetime offered for a token, in days (the service's limit).

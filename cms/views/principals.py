@@ -15,6 +15,7 @@ from pyramid.httpexceptions import (
 from pyramid.view import view_config, view_defaults
 from sqlalchemy import select
 
+from cms.forms import small_number
 from cms.models import ApiToken, Group, Node, User
 from cms.principals import (
     PrincipalConflict,
@@ -33,7 +34,7 @@ from cms.principals import (
 from cms.security.guesses import CURRENT, current_password_error, keep_counts
 from cms.security.permissions import Permission
 from cms.security.tokens import create_token, serialize_token, token_options
-from cms.validation import Invalid, check_fields, read_json, small_number
+from cms.validation import Invalid, check_fields, read_json
 from cms.views.errors import error_response
 
 USER_FIELDS = {"login", "password", "email", "fullname", "groups", "active"}

@@ -11,11 +11,12 @@ from pyramid.view import view_config
 
 from cms import editing
 from cms.flash import flash
+from cms.forms import FORM_POST, small_number
 from cms.models import Node
 from cms.revisions import working_copy
 from cms.security.permissions import Permission
 from cms.urls import node_url
-from cms.validation import FORM_POST, Invalid, small_number
+from cms.validation import Invalid
 from cms.views.contents import (
     back_to_contents,
     batch_query,

@@ -15,12 +15,13 @@ from pyramid.view import view_config
 from sqlalchemy import func, or_, select
 
 from cms.flash import flash
+from cms.forms import FORM_POST
 from cms.models import Group, Node, User
 from cms.models.sharing import ROLES
 from cms.security.permissions import Permission
 from cms.security.sharing import OWNER, get_sharing, set_sharing
 from cms.urls import node_url
-from cms.validation import FORM_POST, Invalid, read_json
+from cms.validation import Invalid, read_json
 
 PAGE = "cms:templates/sharing/sharing.jinja2"
 #: The most users and groups one search adds to the table.
