@@ -5,6 +5,10 @@ whose answer is the form again, with a message next to each refused field
 and what was typed kept.
 """
 
+from cms.files import MULTIPART, read_multipart
+from cms.schemas import FIELDS
+from cms.validation import Invalid
+
 #: The view predicate of a form post from a browser (no file fields).
 FORM_POST = "Content-Type:application/x-www-form-urlencoded"
 
@@ -18,6 +22,9 @@ def small_number(text):
     if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) < 10:
         return int(text)
     return None
+
+
+# -- fields by name ----------------------------------------------------------------
 
 
 NUL_MESSAGE = "Text may not contain NUL characters."
@@ -41,3 +48,50 @@ def read_form(request, names, lists=()):
 
 def by_field(errors):
     return {error["field"]: error["message"] for error in errors}
+
+
+# -- the editor's add and edit forms ---------------------------------------------
+
+
+def form_data(request, type_name):
+    """The posted fields this type's form has, and the upload if any."""
+    if request.content_type == MULTIPART:
+        fields, upload = _read_form_multipart(request)
+    else:
+        fields, upload = dict(request.POST), None
+    names = {field.name for field in FIELDS[type_name]} | {"id"}
+    return {key: value for key, value in fields.items() if key in names}, upload
+
+
+def _read_form_multipart(request):
+    """Read a multipart form; a file input left empty sends no file.
+
+    A browser sends an empty part for a file input the editor did not use
+    (editing a File without replacing it): that is no upload, not an error.
+    """
+    try:
+        return read_multipart(request)
+    except Invalid as error:
+        if not _is_empty_file_part(request, error):
+            raise
+    # The parsed form is cached on the request: read it again without it.
+    del request.POST["file"]
+    return read_multipart(request)
+
+
+def _is_empty_file_part(request, error):
+    fields = [item["field"] for item in error.errors]
+    # An empty part without a file name is parsed as an empty value.
+    return fields == ["file"] and request.POST.getall("file") in ([""], [b""])
+
+
+def typed_fields(request, type_name):
+    """Return the text the editor typed, to show the form again after a refusal."""
+    names = {field.name for field in FIELDS[type_name]} | {"id"}
+    try:
+        items = list(request.POST.items())
+    except Exception:
+        return {}  # an unreadable body has nothing to show
+    return {
+        key: value for key, value in items if key in names and isinstance(value, str)
+    }

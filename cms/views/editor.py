@@ -22,10 +22,9 @@ from pyramid.httpexceptions import (
 from pyramid.view import view_config
 
 from cms import editing
-from cms.files import MULTIPART, read_multipart
 from cms.flash import COOKIE_NAME as FLASH_COOKIE
 from cms.flash import flash
-from cms.forms import FORM_POST, small_number
+from cms.forms import FORM_POST, form_data, small_number, typed_fields
 from cms.headers import CONTENT_SECURITY_POLICY
 from cms.models import CONTENT_TYPES, Node
 from cms.revisions import working_copy
@@ -144,53 +143,6 @@ def sent_again(request, node_id, fallback, message):
         node = fallback
     flash(request, message)
     return HTTPSeeOther(location=node_url(request, node.path))
-
-
-# -- reading the form -------------------------------------------------------------
-
-
-def form_data(request, type_name):
-    """The posted fields this type's form has, and the upload if any."""
-    if request.content_type == MULTIPART:
-        fields, upload = _read_form_multipart(request)
-    else:
-        fields, upload = dict(request.POST), None
-    names = {field.name for field in FIELDS[type_name]} | {"id"}
-    return {key: value for key, value in fields.items() if key in names}, upload
-
-
-def _read_form_multipart(request):
-    """Read a multipart form; a file input left empty sends no file.
-
-    A browser sends an empty part for a file input the editor did not use
-    (editing a File without replacing it): that is no upload, not an error.
-    """
-    try:
-        return read_multipart(request)
-    except Invalid as error:
-        if not _is_empty_file_part(request, error):
-            raise
-    # The parsed form is cached on the request: read it again without it.
-    del request.POST["file"]
-    return read_multipart(request)
-
-
-def _is_empty_file_part(request, error):
-    fields = [item["field"] for item in error.errors]
-    # An empty part without a file name is parsed as an empty value.
-    return fields == ["file"] and request.POST.getall("file") in ([""], [b""])
-
-
-def typed_fields(request, type_name):
-    """Return the text the editor typed, to show the form again after a refusal."""
-    names = {field.name for field in FIELDS[type_name]} | {"id"}
-    try:
-        items = list(request.POST.items())
-    except Exception:
-        return {}  # an unreadable body has nothing to show
-    return {
-        key: value for key, value in items if key in names and isinstance(value, str)
-    }
 
 
 def too_large(request):
