@@ -3,10 +3,23 @@
 JSON bodies are read by :mod:`cms.validation`; this module is for pages
 whose answer is the form again, with a message next to each refused field
 and what was typed kept.
+
+Each form the editor fills in carries a token (:func:`submission_token`),
+so that sending the same form twice adds or saves once (:func:`already_sent`).
 """
 
+import re
+import secrets
+
+from pyramid.httpexceptions import HTTPSeeOther
+
 from cms.files import MULTIPART, read_multipart
+from cms.flash import COOKIE_NAME as FLASH_COOKIE
+from cms.flash import flash
+from cms.models import Node
 from cms.schemas import FIELDS
+from cms.security.permissions import Permission
+from cms.urls import node_url
 from cms.validation import Invalid
 
 #: The view predicate of a form post from a browser (no file fields).
@@ -95,3 +108,65 @@ def typed_fields(request, type_name):
     return {
         key: value for key, value in items if key in names and isinstance(value, str)
     }
+
+
+# -- double submission ------------------------------------------------------------
+
+
+#: How many sent forms a browser's session remembers (see `already_sent`).
+REMEMBERED_FORMS = 10
+_SESSION_KEY = "sent_forms"
+_SUBMISSION = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def submission_token(request):
+    """Return the token that marks one filling-in of a form.
+
+    A form shown again after a refusal keeps its token: sending it again is
+    still the same submission.
+    """
+    token = request.POST.get("submission") if request.method == "POST" else None
+    if isinstance(token, str) and _SUBMISSION.fullmatch(token):
+        return token
+    return secrets.token_urlsafe(16)
+
+
+def _sent_forms(request):
+    if FLASH_COOKIE not in request.cookies:
+        return []  # no session yet: do not start one just to look
+    sent = request.session.get(_SESSION_KEY)
+    return sent if isinstance(sent, list) else []
+
+
+def already_sent(request):
+    """Return the node id a form with this request's token made, or ``None``.
+
+    A browser that sends the same form twice (a double click, the back
+    button, a reload that posts again) sends its token twice. The tokens
+    live in the browser's signed session cookie (:mod:`cms.flash`), so two
+    copies that arrive at the same moment both pass: the script that
+    disables the buttons once a form is sent covers that case.
+    """
+    token = request.POST.get("submission")
+    for sent_token, node_id in _sent_forms(request):
+        if sent_token == token:
+            return node_id
+    return None
+
+
+def remember_sent(request, node):
+    """Remember that this request's form token made or changed *node*."""
+    token = request.POST.get("submission")
+    if not isinstance(token, str) or not _SUBMISSION.fullmatch(token):
+        return
+    sent = [item for item in _sent_forms(request) if item[0] != token]
+    request.session[_SESSION_KEY] = [*sent, [token, node.id]][-REMEMBERED_FORMS:]
+
+
+def sent_again(request, node_id, fallback, message):
+    """Answer a form sent a second time: say so, and show what the first did."""
+    node = request.dbsession.get(Node, node_id) if isinstance(node_id, int) else None
+    if node is None or not request.has_permission(Permission.VIEW, node):
+        node = fallback
+    flash(request, message)
+    return HTTPSeeOther(location=node_url(request, node.path))
