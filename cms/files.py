@@ -137,6 +137,14 @@ def check_complete(request):
         raise HTTPBadRequest("The upload is incomplete: send it again.")
 
 
+def size_text(size):
+    """Return *size* in bytes as a short text (``50 MB``)."""
+    for unit, factor in (("GB", 2**30), ("MB", 2**20), ("KB", 2**10)):
+        if size >= factor:
+            return f"{size / factor:.3g} {unit}"
+    return f"{size} bytes"
+
+
 def includeme(config):
     settings = config.get_settings()
     config.registry["blobstore"] = BlobStore(settings["cms.blob_dir"])

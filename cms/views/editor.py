@@ -22,6 +22,7 @@ from pyramid.httpexceptions import (
 from pyramid.view import view_config
 
 from cms import editing
+from cms.files import size_text
 from cms.flash import flash
 from cms.forms import (
     FORM_POST,
@@ -102,14 +103,6 @@ def too_large(request):
             "message": f"The file is too large: at most {size_text(limit)}.",
         }
     ]
-
-
-def size_text(size):
-    """Return *size* in bytes as a short text (``50 MB``)."""
-    for unit, factor in (("GB", 2**30), ("MB", 2**20), ("KB", 2**10)):
-        if size >= factor:
-            return f"{size / factor:.3g} {unit}"
-    return f"{size} bytes"
 
 
 # -- publishing while saving ----------------------------------------------------

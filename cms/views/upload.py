@@ -21,7 +21,7 @@ from pyramid.httpexceptions import (
 from pyramid.view import view_config
 
 from cms import editing
-from cms.files import MULTIPART, Upload, check_complete
+from cms.files import MULTIPART, Upload, check_complete, size_text
 from cms.flash import flash
 from cms.forms import already_sent, remember_sent, sent_again, submission_token
 from cms.media import IMAGE_TYPES, safe_filename
@@ -29,7 +29,6 @@ from cms.models import Node
 from cms.security.permissions import Permission
 from cms.urls import node_url
 from cms.validation import Invalid
-from cms.views.editor import size_text
 
 PAGE = "cms:templates/edit/upload.jinja2"
 #: The most files one request may carry.
