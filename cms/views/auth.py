@@ -20,11 +20,11 @@ from sqlalchemy import delete
 
 from cms.models import ApiToken, Node
 from cms.principals import find_user
+from cms.responses import error_response, wants_json
 from cms.security.guesses import check_password, keep_counts
 from cms.security.tokens import create_token, token_options
 from cms.urls import safe_came_from, site_url
 from cms.validation import Invalid, check_fields, read_json
-from cms.views.errors import error_response, wants_json
 
 LOGIN_FAILED = "Wrong login or password."
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

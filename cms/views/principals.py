@@ -31,11 +31,11 @@ from cms.principals import (
     update_group,
     update_user,
 )
+from cms.responses import error_response
 from cms.security.guesses import CURRENT, current_password_error, keep_counts
 from cms.security.permissions import Permission
 from cms.security.tokens import create_token, serialize_token, token_options
 from cms.validation import Invalid, check_fields, read_json
-from cms.views.errors import error_response
 
 USER_FIELDS = {"login", "password", "email", "fullname", "groups", "active"}
 #: What users may change about themselves; the rest is for admins.

@@ -1,0 +1,95 @@
+"""How an answer is made for each audience: a page in the site's layout, or JSON.
+
+JSON errors have the contract's shape: ``{"error": {"type": "NotFound",
+"message": "…"}}``, plus ``errors`` (field-level messages) for a 400.
+"""
+
+from pyramid.exceptions import PredicateMismatch
+from pyramid.renderers import render_to_response
+
+from cms.urls import came_through_api
+
+#: Friendly titles for the statuses a reader may meet.
+TITLES = {
+    400: "Bad request",
+    401: "Log in required",
+    403: "Forbidden",
+    404: "Page not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    412: "Precondition failed",
+    413: "Too large",
+    414: "Address too long",
+    415: "Unsupported media type",
+    429: "Too many requests",
+    500: "Server error",
+    503: "Service unavailable",
+}
+
+
+def wants_json(request):
+    """Return whether the client wants JSON rather than a page.
+
+    It does when it came through ``/++api++``. A request with a bearer token
+    or a JSON body is an integrator's: JSON unless its Accept header prefers
+    HTML (``*/*`` does not). Anyone else gets JSON only when their Accept
+    header prefers it.
+    """
+    if came_through_api(request):
+        return True
+    integrator = request.content_type == "application/json" or _has_bearer(request)
+    order = ["application/json", "text/html"]
+    if not integrator:
+        order.reverse()
+    offers = request.accept.acceptable_offers(order)
+    if not offers:
+        return integrator
+    return offers[0][0] == "application/json"
+
+
+def _has_bearer(request):
+    scheme = request.environ.get("HTTP_AUTHORIZATION", "").lstrip()[:7]
+    return scheme.lower() == "bearer "
+
+
+def error_type(exc):
+    """Return the error's ``type``: Pyramid's name for it (``NotFound``).
+
+    Our own subclasses (a 400 with field errors) take their Pyramid base's,
+    and so does a view found under another predicate (``PredicateMismatch``):
+    for the client there is no such view.
+    """
+    for cls in type(exc).__mro__:
+        if cls is PredicateMismatch:
+            continue
+        if cls.__module__ in ("pyramid.httpexceptions", "pyramid.exceptions"):
+            return cls.__name__.removeprefix("HTTP")
+    return type(exc).__name__
+
+
+def error_response(request, exc, message=None, errors=None):
+    """Return the response for the HTTP error *exc*, as JSON or as a page."""
+    status = exc.status_int
+    message = message or exc.detail or exc.explanation or TITLES.get(status, exc.title)
+    if wants_json(request):
+        body = {"type": error_type(exc), "message": message}
+        if errors:
+            body["errors"] = errors
+        response = render_to_response("json", {"error": body}, request=request)
+    else:
+        response = render_to_response(
+            "cms:templates/errors/error.jinja2",
+            {
+                "status": status,
+                "title": TITLES.get(status, exc.title),
+                "message": message,
+                "errors": errors or [],
+            },
+            request=request,
+        )
+    response.status = exc.status
+    # Keep the headers the error carries (Allow, WWW-Authenticate, Location…).
+    for name in ("Allow", "WWW-Authenticate", "Retry-After"):
+        if name in exc.headers:
+            response.headers[name] = exc.headers[name]
+    return response
