@@ -1,13 +1,19 @@
 """How an answer is made for each audience: a page in the site's layout, or JSON.
 
 JSON errors have the contract's shape: ``{"error": {"type": "NotFound",
-"message": "…"}}``, plus ``errors`` (field-level messages) for a 400.
+"message": "…"}}``, plus ``errors`` (field-level messages) for a 400. A
+write through the JSON API is answered with the node as it now is
+(:func:`node_response`).
 """
 
 from pyramid.exceptions import PredicateMismatch
 from pyramid.renderers import render_to_response
 
-from cms.urls import came_through_api
+from cms.conditional import node_etag
+from cms.listing import children_batch
+from cms.security.trimming import viewable_children
+from cms.serializers import serialize_node
+from cms.urls import came_through_api, link_url
 
 #: Friendly titles for the statuses a reader may meet.
 TITLES = {
@@ -92,4 +98,21 @@ def error_response(request, exc, message=None, errors=None):
     for name in ("Allow", "WWW-Authenticate", "Retry-After"):
         if name in exc.headers:
             response.headers[name] = exc.headers[name]
+    return response
+
+
+def node_response(request, node, status=200, draft=True):
+    """Answer with the node (its draft, for editors) and its ETag."""
+    request.dbsession.flush()
+    size = request.registry.settings["cms.batch_size"]
+    batch = children_batch(
+        request.dbsession, node, size, where=viewable_children(request, node)
+    )
+    data = serialize_node(request, node, batch, draft=draft)
+    response = render_to_response("json", data, request=request)
+    response.status = status
+    response.headers["ETag"] = node_etag(node, data)
+    response.last_modified = node.modified
+    if status == 201:
+        response.location = link_url(request, node.path)
     return response

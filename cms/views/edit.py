@@ -6,36 +6,14 @@ service checks the rest (the target of a move, the type of a child).
 """
 
 from pyramid.httpexceptions import HTTPNoContent
-from pyramid.renderers import render_to_response
 from pyramid.view import view_config
 
 from cms import editing
-from cms.conditional import node_etag
 from cms.files import MULTIPART, read_multipart
-from cms.listing import children_batch
 from cms.models import Node
+from cms.responses import node_response
 from cms.security.permissions import Permission
-from cms.security.trimming import viewable_children
-from cms.serializers import serialize_node
-from cms.urls import link_url
 from cms.validation import read_json
-
-
-def node_response(request, node, status=200, draft=True):
-    """Answer with the node (its draft, for editors) and its ETag."""
-    request.dbsession.flush()
-    size = request.registry.settings["cms.batch_size"]
-    batch = children_batch(
-        request.dbsession, node, size, where=viewable_children(request, node)
-    )
-    data = serialize_node(request, node, batch, draft=draft)
-    response = render_to_response("json", data, request=request)
-    response.status = status
-    response.headers["ETag"] = node_etag(node, data)
-    response.last_modified = node.modified
-    if status == 201:
-        response.location = link_url(request, node.path)
-    return response
 
 
 def read_body(request):

@@ -15,13 +15,12 @@ from cms.diff import diff_revisions, field_label
 from cms.flash import flash
 from cms.forms import FORM_POST, small_number
 from cms.models import Node, Revision
-from cms.responses import error_response
+from cms.responses import error_response, node_response
 from cms.revisions import get_revision, latest_revision
 from cms.security.permissions import Permission
 from cms.serializers import serialize_content
 from cms.urls import node_url
 from cms.validation import Invalid, read_json
-from cms.views.edit import node_response
 
 HISTORY_PAGE = "cms:templates/history/history.jinja2"
 REVISION_PAGE = "cms:templates/history/revision.jinja2"
