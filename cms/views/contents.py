@@ -6,14 +6,12 @@ there an editor selects several to copy, cut, paste, publish, retract or
 delete (a page lists them first; confirming posts to ``@@contents-delete``),
 renames one (``@@contents-rename``, :mod:`cms.views.rename`) and moves one up or down
 (``@@contents-order``; drag and drop in ``contents.js`` posts to the JSON
-``@@order`` instead).
+``@@order`` instead). What these pages share is in :mod:`cms.contents`.
 
 Every change goes through :mod:`cms.editing`. A bulk action acts on each item
 inside a SAVEPOINT of its own: an item the service refuses stays exactly as it
 was, the others are done, and the flash message names what was not done and
-why. The selected names are looked up among the children the caller may view
-(:func:`cms.security.trimming.viewable_children`), so a name that is not
-listed is answered like a name that does not exist.
+why.
 """
 
 from pyramid.httpexceptions import (
@@ -23,14 +21,22 @@ from pyramid.httpexceptions import (
     HTTPForbidden,
     HTTPNoContent,
     HTTPNotFound,
-    HTTPSeeOther,
 )
 from pyramid.renderers import render_to_response
 from pyramid.view import view_config
 from sqlalchemy import func, select, tuple_
-from sqlalchemy.orm import selectinload
 
 from cms import clipboard, editing
+from cms.contents import (
+    back_to_contents,
+    batch_anchor,
+    batch_query,
+    contents_url,
+    posted_names,
+    quoted,
+    require_manager,
+    selected_children,
+)
 from cms.flash import flash
 from cms.forms import FORM_POST
 from cms.listing import children_batch, parse_batch_params
@@ -56,114 +62,6 @@ MAX_LISTED_REFUSALS = 3
 
 
 # -- helpers ------------------------------------------------------------------
-
-
-def require_manager(request, container):
-    """The page is for those who may edit the container or add to it."""
-    if not container.is_container:
-        raise HTTPNotFound()
-    if not (
-        request.has_permission(Permission.EDIT, container)
-        or request.has_permission(Permission.ADD, container)
-    ):
-        raise HTTPForbidden()
-
-
-def batch_query(request):
-    """The batch the editor was looking at (checked), to come back to it."""
-    parse_batch_params(request)
-    return {
-        key: request.GET[key]
-        for key in ("b_size", "b_after", "b_before")
-        if key in request.GET
-    }
-
-
-def contents_url(request, container, query=None):
-    return node_url(request, container.path, "@@contents", query or None)
-
-
-def back_to_contents(request, container, anchor=None):
-    """Back to the batch the editor was on; *anchor* from :func:`batch_anchor`."""
-    query = batch_query(request)
-    if anchor is not None:
-        # A reorder moves rows across batch ends: keep the batch's place in
-        # the list rather than its first row, or a row shows on two batches.
-        key, index = anchor
-        del query[key]
-        offset = index - 1 if key == "b_after" else index
-        row = None
-        if offset >= 0:
-            row = request.dbsession.execute(
-                select(Node.position, Node.id)
-                .where(
-                    Node.parent_id == container.id,
-                    viewable_children(request, container),
-                )
-                .order_by(Node.position, Node.id)
-                .offset(offset)
-                .limit(1)
-            ).first()
-        if row is not None:
-            query[key] = f"{row.position}.{row.id}"
-    return HTTPSeeOther(location=contents_url(request, container, query))
-
-
-def batch_anchor(request, container):
-    """``(cursor name, index)``: where the editor's batch starts (or ends).
-
-    The index counts the listed children before the batch (``b_after``) or
-    up to its end (``b_before``); ``None`` on the first batch.
-    """
-    query = batch_query(request)
-    for key in ("b_after", "b_before"):
-        if key in query:
-            position, row_id = (int(part) for part in query[key].rsplit(".", 1))
-            cursor = tuple_(Node.position, Node.id)
-            bound = (position, row_id)
-            where = cursor <= bound if key == "b_after" else cursor < bound
-            index = request.dbsession.scalar(
-                select(func.count())
-                .select_from(Node)
-                .where(
-                    Node.parent_id == container.id,
-                    viewable_children(request, container),
-                    where,
-                )
-            )
-            return key, index
-    return None
-
-
-def posted_names(request):
-    """The names of the selected children, each once, in the order sent."""
-    names = list(dict.fromkeys(request.POST.getall("ids")))
-    if len(names) > request.registry.settings["cms.batch_size_max"]:
-        raise HTTPBadRequest("Too many items selected at once.")
-    return names
-
-
-def selected_children(request, container, names):
-    """The children called *names* that the caller may view, in order."""
-    if not names:
-        return []
-    return list(
-        request.dbsession.scalars(
-            select(Node)
-            .where(
-                Node.parent_id == container.id,
-                Node.name.in_(names),
-                viewable_children(request, container),
-            )
-            .options(selectinload(Node.local_roles))
-            .order_by(Node.position, Node.id)
-        )
-    )
-
-
-def quoted(title, limit=80):
-    """A title for a message, shortened: messages travel in a small cookie."""
-    return f"“{title if len(title) <= limit else title[: limit - 1] + '…'}”"
 
 
 def reason(error, forbidden):

@@ -1,23 +1,17 @@
 """``{container}/@@contents-rename?item=NAME``: rename one child from the contents.
 
 A small form for the child's short name and title, reached from a row of
-the Contents view (:mod:`cms.views.contents`). Both changes go through
-:mod:`cms.editing`, and every message is shown at once; a stale form (the
-child changed since it was shown) answers 409 and keeps what was typed.
+the Contents view (:mod:`cms.views.contents`; what the two share is in
+:mod:`cms.contents`). Both changes go through :mod:`cms.editing`, and every
+message is shown at once; a stale form (the child changed since it was
+shown) answers 409 and keeps what was typed.
 """
 
 from pyramid.httpexceptions import HTTPConflict, HTTPForbidden, HTTPNotFound
 from pyramid.view import view_config
 
 from cms import editing
-from cms.flash import flash
-from cms.forms import FORM_POST, small_number
-from cms.models import Node
-from cms.revisions import working_copy
-from cms.security.permissions import Permission
-from cms.urls import node_url
-from cms.validation import Invalid
-from cms.views.contents import (
+from cms.contents import (
     back_to_contents,
     batch_query,
     contents_url,
@@ -25,6 +19,13 @@ from cms.views.contents import (
     require_manager,
     selected_children,
 )
+from cms.flash import flash
+from cms.forms import FORM_POST, small_number
+from cms.models import Node
+from cms.revisions import working_copy
+from cms.security.permissions import Permission
+from cms.urls import node_url
+from cms.validation import Invalid
 
 RENAME = "cms:templates/contents/rename.jinja2"
 
