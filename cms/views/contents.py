@@ -1,12 +1,12 @@
-"""The Contents view of a container: its children, and what editors do to them.
+"""The bulk actions of the Contents page: copy, cut, paste, publish, retract, delete.
 
-``{container}/@@contents`` lists the children the caller may view, in the
-editors' order and in the same keyset batches as the JSON ``items``. From
-there an editor selects several to copy, cut, paste, publish, retract or
-delete (a page lists them first; confirming posts to ``@@contents-delete``),
-renames one (``@@contents-rename``, :mod:`cms.views.rename`) and moves one up or down
-(``@@contents-order``; drag and drop in ``contents.js`` posts to the JSON
-``@@order`` instead). What these pages share is in :mod:`cms.contents`.
+The page (``{container}/@@contents``, :mod:`cms.views.contents_page`) lists
+a container's children with a checkbox each, and its form posts here: an
+editor selects several to copy, cut, paste, publish, retract or delete (a
+page lists them first; confirming posts to ``@@contents-delete``). Renaming
+one is :mod:`cms.views.contents_rename`, moving one up or down (buttons, or
+drag and drop) :mod:`cms.views.contents_order`; what these pages share is in
+:mod:`cms.contents`.
 
 Every change goes through :mod:`cms.editing`. A bulk action acts on each item
 inside a SAVEPOINT of its own: an item the service refuses stays exactly as it
@@ -19,17 +19,14 @@ from pyramid.httpexceptions import (
     HTTPClientError,
     HTTPConflict,
     HTTPForbidden,
-    HTTPNoContent,
-    HTTPNotFound,
 )
 from pyramid.renderers import render_to_response
 from pyramid.view import view_config
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import select
 
 from cms import clipboard, editing
 from cms.contents import (
     back_to_contents,
-    batch_anchor,
     batch_query,
     contents_url,
     posted_names,
@@ -39,10 +36,8 @@ from cms.contents import (
 )
 from cms.flash import flash
 from cms.forms import FORM_POST
-from cms.listing import children_batch, parse_batch_params
-from cms.models import File, Node
+from cms.models import Node
 from cms.security.permissions import Permission
-from cms.security.trimming import viewable_children
 from cms.traversal import load_node
 from cms.urls import node_url
 from cms.validation import Invalid
@@ -61,7 +56,7 @@ ACTIONS = {
 MAX_LISTED_REFUSALS = 3
 
 
-# -- helpers ------------------------------------------------------------------
+# -- one item at a time -------------------------------------------------------
 
 
 def reason(error, forbidden):
@@ -111,75 +106,6 @@ def report(request, action, done, refused):
     if len(refused) > MAX_LISTED_REFUSALS:
         more = len(refused) - MAX_LISTED_REFUSALS
         flash(request, f"{more} more items were not {participle} either.", "error")
-
-
-# -- the page -----------------------------------------------------------------
-
-
-def file_sizes(dbsession, rows):
-    """``{id: size}`` for the files and images among *rows* (one query)."""
-    ids = [row.id for row in rows if row.type in ("File", "Image")]
-    if not ids:
-        return {}
-    query = select(File.id, File.size).where(File.id.in_(ids))
-    return dict(dbsession.execute(query).all())
-
-
-@view_config(
-    context=Node,
-    name="contents",
-    request_method=("GET", "HEAD"),
-    accept="text/html",
-    renderer="cms:templates/contents/listing.jinja2",
-    permission=Permission.VIEW,
-)
-def contents_page(container, request):
-    require_manager(request, container)
-    size, after, before = parse_batch_params(request)
-    dbsession = request.dbsession
-    batch = children_batch(
-        dbsession,
-        container,
-        size,
-        after,
-        before,
-        viewable_children(request, container),
-    )
-    may_order = request.has_permission(Permission.EDIT, container)
-    sizes = file_sizes(dbsession, batch.items)
-    query = batch_query(request)
-    rows = [
-        {
-            "id": row.name,
-            "title": row.title,
-            "url": node_url(request, row.path),
-            "type": row.type,
-            "state": row.state,
-            "state_title": STATE_TITLES[row.state],
-            "modified": row.modified,
-            "size": sizes.get(row.id),
-            "rename_url": node_url(
-                request,
-                container.path,
-                "@@contents-rename",
-                {"item": row.name, **query},
-            ),
-        }
-        for row in batch.items
-    ]
-    held = clipboard.get(request)
-    return {
-        "title": container.title,
-        "rows": rows,
-        "total": batch.total,
-        "batching": batch.batching(request, container.path, "@@contents"),
-        "action_url": contents_url(request, container, query),
-        "order_url": node_url(request, container.path, "@@contents-order", query),
-        "may_order": may_order,
-        "may_paste": held is not None
-        and request.has_permission(Permission.ADD, container),
-        "clipboard": held,
-    }
 
 
 # -- bulk actions -------------------------------------------------------------
@@ -360,86 +286,3 @@ def delete_selected(container, request):
     )
     report(request, "delete", done, refused)
     return back_to_contents(request, container)
-
-
-# -- up and down ----------------------------------------------------------------
-
-
-def index_among_all(request, container, child):
-    """*child*'s index among all the container's children, listed or not.
-
-    ``editing.order`` counts every child; the page never shows these
-    numbers, which would tell how many hidden children lie between two rows.
-    """
-    nodes = Node.__table__
-    return request.dbsession.scalar(
-        select(func.count()).where(
-            nodes.c.parent_id == container.id,
-            tuple_(nodes.c.position, nodes.c.id) < (child.position, child.id),
-        )
-    )
-
-
-def neighbour(request, container, child, direction):
-    """The listed child above (or below) *child*, or ``None``."""
-    key, own = tuple_(Node.position, Node.id), tuple_(child.position, child.id)
-    query = select(Node).where(
-        Node.parent_id == container.id, viewable_children(request, container)
-    )
-    if direction == "up":
-        query = query.where(key < own).order_by(Node.position.desc(), Node.id.desc())
-    else:
-        query = query.where(key > own).order_by(Node.position, Node.id)
-    return request.dbsession.scalars(query.limit(1)).first()
-
-
-@view_config(
-    context=Node,
-    name="contents-order",
-    request_method="POST",
-    accept="text/html",
-    header=FORM_POST,
-    permission=Permission.EDIT,
-)
-def move_up_or_down(container, request):
-    """Up and Down buttons, and drops from ``contents.js`` (``move`` onto ``onto``).
-
-    A drop puts the row where the row it was dropped on is (after it going
-    down, before it going up). The script asks with ``X-Requested-With``
-    and gets 204, or 409 with the reason as text; a form gets the page back.
-    """
-    if not container.is_container:
-        raise HTTPNotFound()
-    if "onto" in request.POST:
-        names = [request.POST.get("move"), request.POST.get("onto")]
-    else:
-        direction = "up" if "up" in request.POST else "down"
-        names = [request.POST.get(direction)]
-    names = [name for name in names if name]
-    found = {node.name: node for node in selected_children(request, container, names)}
-    if not names or len(found) != len(set(names)):
-        return order_answer(request, container, "That item is no longer here.")
-    child = found[names[0]]
-    if len(names) == 2:
-        target = found[names[1]]
-        text = f"Moved {quoted(child.title)}."
-    else:
-        target = neighbour(request, container, child, direction)
-        if target is None:
-            where = "first" if direction == "up" else "last"
-            text = f"{quoted(child.title)} is {where} already."
-            return order_answer(request, container, text, kind="info")
-        text = f"Moved {quoted(child.title)} {direction}."
-    anchor = batch_anchor(request, container)
-    index = index_among_all(request, container, target)
-    editing.order(request, container, {"id": child.name, "position": index})
-    return order_answer(request, container, text, "info", done=True, anchor=anchor)
-
-
-def order_answer(request, container, text, kind="error", done=False, anchor=None):
-    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
-        if done:
-            return HTTPNoContent()
-        return HTTPConflict(text, content_type="text/plain", body=text)
-    flash(request, text, kind)
-    return back_to_contents(request, container, anchor)

@@ -1,7 +1,7 @@
 """``{container}/@@contents-rename?item=NAME``: rename one child from the contents.
 
 A small form for the child's short name and title, reached from a row of
-the Contents view (:mod:`cms.views.contents`; what the two share is in
+the Contents page (:mod:`cms.views.contents_page`; what they share is in
 :mod:`cms.contents`). Both changes go through :mod:`cms.editing`, and every
 message is shown at once; a stale form (the child changed since it was
 shown) answers 409 and keeps what was typed.
