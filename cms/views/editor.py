@@ -1,4 +1,4 @@
-"""The editor's pages: add, edit and delete forms, and workflow buttons.
+"""The editor's pages: the forms that add a node and edit one.
 
 Plain HTML forms that work without JavaScript, on top of the same service
 layer as the JSON API (:mod:`cms.editing`): every rule is checked there, and
@@ -25,7 +25,6 @@ from cms import editing
 from cms.files import size_text
 from cms.flash import flash
 from cms.forms import (
-    FORM_POST,
     already_sent,
     form_data,
     remember_sent,
@@ -41,7 +40,7 @@ from cms.schemas import FIELDS
 from cms.security.permissions import Permission
 from cms.urls import node_url
 from cms.validation import Invalid
-from cms.workflow import PUBLISHED, STATE_TITLES, TRANSITIONS, transitions_from
+from cms.workflow import PUBLISHED, TRANSITIONS, transitions_from
 
 FORM = "cms:templates/edit/form.jinja2"
 
@@ -259,50 +258,4 @@ def add_save(container, request):
         flash(request, f"Added and published “{node.title}”.")
     else:
         flash(request, f"Added “{node.title}”, but you may not publish it.", "error")
-    return HTTPSeeOther(location=node_url(request, node.path))
-
-
-@view_config(
-    context=Node,
-    name="delete",
-    request_method=("GET", "HEAD"),
-    renderer="cms:templates/edit/delete.jinja2",
-    permission=Permission.DELETE,
-)
-def delete_confirm(node, request):
-    return {"title": node.title, "path": node.path}
-
-
-@view_config(
-    context=Node,
-    name="delete",
-    request_method="POST",
-    accept="text/html",
-    permission=Permission.DELETE,
-)
-def delete_node(node, request):
-    parent, title = node.__parent__, node.title
-    editing.remove(request, node)
-    flash(request, f"Deleted “{title}”.")
-    return HTTPSeeOther(location=node_url(request, parent.path))
-
-
-@view_config(
-    context=Node,
-    name="workflow",
-    request_method="POST",
-    accept="text/html",
-    header=FORM_POST,
-    permission=Permission.VIEW,
-)
-def workflow_button(node, request):
-    try:
-        editing.transition(
-            request, node, {"transition": request.POST.get("transition")}
-        )
-    except Invalid:
-        flash(request, "That change of state is not possible now.", "error")
-    else:
-        state = STATE_TITLES[node.state].lower()
-        flash(request, f"“{node.title}” is now {state}.")
     return HTTPSeeOther(location=node_url(request, node.path))

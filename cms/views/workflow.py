@@ -1,11 +1,19 @@
-"""``@@workflow``: a node's state and the transitions the caller may fire, as JSON."""
+"""``@@workflow``: a node's state and the transitions the caller may fire.
 
+As JSON for integrators; a page's workflow buttons post the same name as a
+form and get the page back, with a message.
+"""
+
+from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from cms import editing
+from cms.flash import flash
+from cms.forms import FORM_POST
 from cms.models import Node
 from cms.security.permissions import Permission
-from cms.validation import read_json
+from cms.urls import node_url
+from cms.validation import Invalid, read_json
 from cms.workflow import STATE_TITLES, transitions_from
 
 
@@ -44,3 +52,24 @@ def workflow_view(node, request):
 def fire_transition(node, request):
     editing.transition(request, node, read_json(request))
     return workflow_info(request, node)
+
+
+@view_config(
+    context=Node,
+    name="workflow",
+    request_method="POST",
+    accept="text/html",
+    header=FORM_POST,
+    permission=Permission.VIEW,
+)
+def workflow_button(node, request):
+    try:
+        editing.transition(
+            request, node, {"transition": request.POST.get("transition")}
+        )
+    except Invalid:
+        flash(request, "That change of state is not possible now.", "error")
+    else:
+        state = STATE_TITLES[node.state].lower()
+        flash(request, f"“{node.title}” is now {state}.")
+    return HTTPSeeOther(location=node_url(request, node.path))
