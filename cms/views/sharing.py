@@ -11,7 +11,7 @@ import hashlib
 import json
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
-from pyramid.view import view_config
+from pyramid.view import view_config, view_defaults
 from sqlalchemy import func, or_, select
 
 from cms.flash import flash
@@ -42,28 +42,25 @@ ROLE_TITLES = {
 # -- JSON ----------------------------------------------------------------------
 
 
-@view_config(
+@view_defaults(
     context=Node,
     name="sharing",
-    request_method=("GET", "HEAD"),
     accept="application/json",
     renderer="json",
     permission=Permission.SHARE,
 )
-def sharing_view(node, request):
-    return get_sharing(request, node)
+class Sharing:
+    def __init__(self, node, request):
+        self.node = node
+        self.request = request
 
+    @view_config(request_method=("GET", "HEAD"))
+    def sharing_view(self):
+        return get_sharing(self.request, self.node)
 
-@view_config(
-    context=Node,
-    name="sharing",
-    request_method="POST",
-    accept="application/json",
-    renderer="json",
-    permission=Permission.SHARE,
-)
-def change_sharing(node, request):
-    return set_sharing(request, node, read_json(request))
+    @view_config(request_method="POST")
+    def change_sharing(self):
+        return set_sharing(self.request, self.node, read_json(self.request))
 
 
 # -- the page ------------------------------------------------------------------
@@ -246,19 +243,6 @@ def sharing_page(request, node, sharing, choices=None, inherit=None, **extra):
     }
 
 
-@view_config(
-    context=Node,
-    name="sharing",
-    request_method=("GET", "HEAD"),
-    accept="text/html",
-    renderer=PAGE,
-    permission=Permission.SHARE,
-)
-def sharing_form(node, request):
-    query = request.GET.get("q", "").strip()
-    return sharing_page(request, node, get_sharing(request, node), query=query)
-
-
 def posted_form(request):
     """Return ``(choices, inherit)`` from the posted form.
 
@@ -274,58 +258,71 @@ def posted_form(request):
     return choices, "block" not in request.POST
 
 
-@view_config(
+@view_defaults(
     context=Node,
     name="sharing",
-    request_method="POST",
     accept="text/html",
-    header=FORM_POST,
     renderer=PAGE,
     permission=Permission.SHARE,
 )
-def sharing_save(node, request):
-    choices, inherit = posted_form(request)
-    before = get_sharing(request, node)
-    posted = request.POST.get("fingerprint")
-    if not posted:
-        raise HTTPBadRequest("The form is incomplete: reload the page and try again.")
-    if posted != fingerprint(before):
-        # Someone changed the sharing since this form was shown: saving it
-        # would silently undo their change. Show the form again, as typed.
-        # Rows this form did not have (added meanwhile) keep their roles.
-        request.response.status = 409
-        return sharing_page(
-            request,
-            node,
-            before,
-            {**local_choices(before), **choices},
-            inherit,
-            message=(
-                "Someone else changed the sharing of this page meanwhile. "
-                "Your choices are below, with what they added: "
-                "check them and save again."
-            ),
-            theirs=stored_summary(request, before),
-        )
-    entries = [
-        {"principal": principal, "roles": sorted(set(roles))}
-        for principal, roles in choices.items()
-        if roles
-    ]
-    try:
-        set_sharing(request, node, {"inherit": inherit, "entries": entries})
-    except Invalid as error:
-        # set_sharing may have written before it refused: write nothing.
-        request.tm.doom()
-        request.response.status = 400
-        return sharing_page(
-            request,
-            node,
-            before,
-            choices,
-            inherit,
-            message="Nothing was saved.",
-            errors=[item["message"] for item in error.errors],
-        )
-    flash(request, "Sharing saved.")
-    return HTTPSeeOther(location=node_url(request, node.path, "@@sharing"))
+class SharingPage:
+    def __init__(self, node, request):
+        self.node = node
+        self.request = request
+
+    @view_config(request_method=("GET", "HEAD"))
+    def sharing_form(self):
+        node, request = self.node, self.request
+        query = request.GET.get("q", "").strip()
+        return sharing_page(request, node, get_sharing(request, node), query=query)
+
+    @view_config(request_method="POST", header=FORM_POST)
+    def sharing_save(self):
+        node, request = self.node, self.request
+        choices, inherit = posted_form(request)
+        before = get_sharing(request, node)
+        posted = request.POST.get("fingerprint")
+        if not posted:
+            raise HTTPBadRequest(
+                "The form is incomplete: reload the page and try again."
+            )
+        if posted != fingerprint(before):
+            # Someone changed the sharing since this form was shown: saving it
+            # would silently undo their change. Show the form again, as typed.
+            # Rows this form did not have (added meanwhile) keep their roles.
+            request.response.status = 409
+            return sharing_page(
+                request,
+                node,
+                before,
+                {**local_choices(before), **choices},
+                inherit,
+                message=(
+                    "Someone else changed the sharing of this page meanwhile. "
+                    "Your choices are below, with what they added: "
+                    "check them and save again."
+                ),
+                theirs=stored_summary(request, before),
+            )
+        entries = [
+            {"principal": principal, "roles": sorted(set(roles))}
+            for principal, roles in choices.items()
+            if roles
+        ]
+        try:
+            set_sharing(request, node, {"inherit": inherit, "entries": entries})
+        except Invalid as error:
+            # set_sharing may have written before it refused: write nothing.
+            request.tm.doom()
+            request.response.status = 400
+            return sharing_page(
+                request,
+                node,
+                before,
+                choices,
+                inherit,
+                message="Nothing was saved.",
+                errors=[item["message"] for item in error.errors],
+            )
+        flash(request, "Sharing saved.")
+        return HTTPSeeOther(location=node_url(request, node.path, "@@sharing"))
