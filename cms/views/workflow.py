@@ -5,7 +5,7 @@ form and get the page back, with a message.
 """
 
 from pyramid.httpexceptions import HTTPSeeOther
-from pyramid.view import view_config
+from pyramid.view import view_config, view_defaults
 
 from cms import editing
 from cms.flash import flash
@@ -29,29 +29,28 @@ def workflow_info(request, node):
     }
 
 
-@view_config(
+@view_defaults(
     context=Node,
     name="workflow",
-    request_method=("GET", "HEAD"),
     accept="application/json",
     renderer="json",
     permission=Permission.VIEW,
 )
-def workflow_view(node, request):
-    return workflow_info(request, node)
+class Workflow:
+    def __init__(self, node, request):
+        self.node = node
+        self.request = request
 
+    @view_config(request_method=("GET", "HEAD"))
+    def workflow_view(self):
+        node, request = self.node, self.request
+        return workflow_info(request, node)
 
-@view_config(
-    context=Node,
-    name="workflow",
-    request_method="POST",
-    accept="application/json",
-    renderer="json",
-    permission=Permission.VIEW,
-)
-def fire_transition(node, request):
-    editing.transition(request, node, read_json(request))
-    return workflow_info(request, node)
+    @view_config(request_method="POST")
+    def fire_transition(self):
+        node, request = self.node, self.request
+        editing.transition(request, node, read_json(request))
+        return workflow_info(request, node)
 
 
 @view_config(
