@@ -19,7 +19,7 @@ from pyramid.httpexceptions import (
     HTTPRequestEntityTooLarge,
     HTTPSeeOther,
 )
-from pyramid.view import view_config
+from pyramid.view import view_config, view_defaults
 
 from cms import editing
 from cms.files import size_text
@@ -134,128 +134,132 @@ def flash_saved(request, node):
         flash(request, "Saved, but not published: you may not publish this.", "error")
 
 
-# -- the views --------------------------------------------------------------------
-
-
-@view_config(
-    context=Node,
-    name="edit",
-    request_method=("GET", "HEAD"),
-    renderer=FORM,
-    permission=Permission.EDIT,
-)
-def edit_form(node, request):
-    values = working_copy(request.dbsession, node)
-    values["version"] = node.version
-    return form_page(request, node, node.type, values)
-
-
-@view_config(
-    context=Node,
-    name="edit",
-    request_method="POST",
-    renderer=FORM,
-    permission=Permission.EDIT,
-)
-def edit_save(node, request):
-    try:
-        data, upload = form_data(request, node.type)
-    except HTTPRequestEntityTooLarge:
-        data = typed_fields(request, node.type)
-        return edit_refused(request, node, data, too_large(request), 413)
-    except Invalid as error:
-        data = typed_fields(request, node.type)
-        return edit_refused(request, node, data, error.errors, 400)
-    data.pop("id", None)
-    if already_sent(request) == node.id:
-        return sent_again(
-            request, node.id, node, "This form was already sent and saved once."
-        )
-    version = small_number(request.POST.get("version"))
-    if version is not None and version != node.version:
-        # Someone saved since this form was opened: show both, lose neither.
-        theirs = working_copy(request.dbsession, node)
-        page = form_page(
-            request,
-            node,
-            node.type,
-            {**data, "version": node.version},
-            [{"field": "form", "message": "Someone else saved this page meanwhile."}],
-            status=HTTPConflict.code,
-        )
-        page["theirs"] = theirs
-        return page
-    try:
-        editing.update(request, node, data, upload)
-    except Invalid as error:
-        return edit_refused(request, node, data, error.errors, 400)
-    remember_sent(request, node)
-    flash_saved(request, node)
-    return HTTPSeeOther(location=node_url(request, node.path))
-
-
 def edit_refused(request, node, data, errors, status):
     values = {**data, "version": request.POST.get("version", node.version)}
     return form_page(request, node, node.type, values, errors, status=status)
 
 
-@view_config(
-    context=Node,
-    name="add",
-    request_method=("GET", "HEAD"),
-    renderer=FORM,
-    permission=Permission.ADD,
-)
-def add_form(container, request):
-    type_name = request.GET.get("type")
-    if type_name not in CONTENT_TYPES or not container.is_container:
-        raise HTTPNotFound()
-    return form_page(request, container, type_name, {}, action="@@add")
+# -- the views --------------------------------------------------------------------
 
 
-@view_config(
-    context=Node,
-    name="add",
-    request_method="POST",
-    renderer=FORM,
-    permission=Permission.ADD,
-)
-def add_save(container, request):
-    type_name = request.GET.get("type") or request.POST.get("@type")
-    if type_name not in CONTENT_TYPES or not container.is_container:
-        raise HTTPNotFound()
+@view_defaults(context=Node, renderer=FORM)
+class EditorForms:
+    """The add and edit forms, and what they post."""
 
-    def refused(data, errors, status):
-        return form_page(
-            request, container, type_name, data, errors, action="@@add", status=status
-        )
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
 
-    try:
-        data, upload = form_data(request, type_name)
-    except HTTPRequestEntityTooLarge:
-        return refused(typed_fields(request, type_name), too_large(request), 413)
-    except Invalid as error:
-        return refused(typed_fields(request, type_name), error.errors, 400)
-    sent = already_sent(request)
-    if sent is not None:
-        return sent_again(
-            request,
-            sent,
-            container,
-            "This form was already sent once: here is what it added.",
-        )
-    data = {key: value for key, value in data.items() if value != "" or key == "title"}
-    try:
-        node = editing.create(request, container, {**data, "@type": type_name}, upload)
-    except Invalid as error:
-        return refused(data, error.errors, 400)
-    except HTTPConflict as error:
-        return refused(data, [{"field": "id", "message": str(error)}], 409)
-    remember_sent(request, node)
-    if not wants_publish(request):
-        flash(request, f"Added “{node.title}”.")
-    elif publish_after_save(request, node):
-        flash(request, f"Added and published “{node.title}”.")
-    else:
-        flash(request, f"Added “{node.title}”, but you may not publish it.", "error")
-    return HTTPSeeOther(location=node_url(request, node.path))
+    @view_config(
+        name="edit", request_method=("GET", "HEAD"), permission=Permission.EDIT
+    )
+    def edit_form(self):
+        node, request = self.context, self.request
+        values = working_copy(request.dbsession, node)
+        values["version"] = node.version
+        return form_page(request, node, node.type, values)
+
+    @view_config(name="edit", request_method="POST", permission=Permission.EDIT)
+    def edit_save(self):
+        node, request = self.context, self.request
+        try:
+            data, upload = form_data(request, node.type)
+        except HTTPRequestEntityTooLarge:
+            data = typed_fields(request, node.type)
+            return edit_refused(request, node, data, too_large(request), 413)
+        except Invalid as error:
+            data = typed_fields(request, node.type)
+            return edit_refused(request, node, data, error.errors, 400)
+        data.pop("id", None)
+        if already_sent(request) == node.id:
+            return sent_again(
+                request, node.id, node, "This form was already sent and saved once."
+            )
+        version = small_number(request.POST.get("version"))
+        if version is not None and version != node.version:
+            # Someone saved since this form was opened: show both, lose neither.
+            theirs = working_copy(request.dbsession, node)
+            page = form_page(
+                request,
+                node,
+                node.type,
+                {**data, "version": node.version},
+                [
+                    {
+                        "field": "form",
+                        "message": "Someone else saved this page meanwhile.",
+                    }
+                ],
+                status=HTTPConflict.code,
+            )
+            page["theirs"] = theirs
+            return page
+        try:
+            editing.update(request, node, data, upload)
+        except Invalid as error:
+            return edit_refused(request, node, data, error.errors, 400)
+        remember_sent(request, node)
+        flash_saved(request, node)
+        return HTTPSeeOther(location=node_url(request, node.path))
+
+    @view_config(name="add", request_method=("GET", "HEAD"), permission=Permission.ADD)
+    def add_form(self):
+        container, request = self.context, self.request
+        type_name = request.GET.get("type")
+        if type_name not in CONTENT_TYPES or not container.is_container:
+            raise HTTPNotFound()
+        return form_page(request, container, type_name, {}, action="@@add")
+
+    @view_config(name="add", request_method="POST", permission=Permission.ADD)
+    def add_save(self):
+        container, request = self.context, self.request
+        type_name = request.GET.get("type") or request.POST.get("@type")
+        if type_name not in CONTENT_TYPES or not container.is_container:
+            raise HTTPNotFound()
+
+        def refused(data, errors, status):
+            return form_page(
+                request,
+                container,
+                type_name,
+                data,
+                errors,
+                action="@@add",
+                status=status,
+            )
+
+        try:
+            data, upload = form_data(request, type_name)
+        except HTTPRequestEntityTooLarge:
+            return refused(typed_fields(request, type_name), too_large(request), 413)
+        except Invalid as error:
+            return refused(typed_fields(request, type_name), error.errors, 400)
+        sent = already_sent(request)
+        if sent is not None:
+            return sent_again(
+                request,
+                sent,
+                container,
+                "This form was already sent once: here is what it added.",
+            )
+        data = {
+            key: value for key, value in data.items() if value != "" or key == "title"
+        }
+        try:
+            node = editing.create(
+                request, container, {**data, "@type": type_name}, upload
+            )
+        except Invalid as error:
+            return refused(data, error.errors, 400)
+        except HTTPConflict as error:
+            return refused(data, [{"field": "id", "message": str(error)}], 409)
+        remember_sent(request, node)
+        if not wants_publish(request):
+            flash(request, f"Added “{node.title}”.")
+        elif publish_after_save(request, node):
+            flash(request, f"Added and published “{node.title}”.")
+        else:
+            flash(
+                request, f"Added “{node.title}”, but you may not publish it.", "error"
+            )
+        return HTTPSeeOther(location=node_url(request, node.path))
