@@ -18,7 +18,7 @@ from pyramid.httpexceptions import (
     HTTPRequestEntityTooLarge,
     HTTPSeeOther,
 )
-from pyramid.view import view_config
+from pyramid.view import view_config, view_defaults
 
 from cms import editing
 from cms.files import MULTIPART, Upload, check_complete, size_text
@@ -61,60 +61,64 @@ def check_container(container):
         raise HTTPNotFound()
 
 
-@view_config(
+@view_defaults(
     context=Node,
     name="upload",
-    request_method=("GET", "HEAD"),
     renderer=PAGE,
     permission=Permission.ADD,
 )
-def upload_form(container, request):
-    check_container(container)
-    return upload_page(request, container)
+class UploadPage:
+    def __init__(self, container, request):
+        self.container = container
+        self.request = request
 
+    @view_config(request_method=("GET", "HEAD"))
+    def upload_form(self):
+        container, request = self.container, self.request
+        check_container(container)
+        return upload_page(request, container)
 
-@view_config(
-    context=Node,
-    name="upload",
-    request_method="POST",
-    renderer=PAGE,
-    permission=Permission.ADD,
-)
-def upload_files(container, request):
-    check_container(container)
-    limit = request.registry.settings["cms.max_upload_bytes"]
-    if request.content_type != MULTIPART:
-        return refused(request, container, "Choose one or more files.", 400)
-    if (request.content_length or 0) > MAX_FILES * limit + _OVERHEAD:
-        return refused(
-            request,
-            container,
-            f"Together the files are too large: send at most {MAX_FILES} files"
-            f" of {size_text(limit)} each.",
-            413,
-        )
-    check_complete(request)
-    parts = file_parts(request)
-    if not parts:
-        return refused(request, container, "Choose one or more files.", 400)
-    if len(parts) > MAX_FILES:
-        return refused(request, container, f"At most {MAX_FILES} files at a time.", 400)
-    xhr = request.is_xhr
-    if not xhr:
-        sent = already_sent(request)
-        if sent is not None:
-            return sent_again(
-                request, sent, container, "These files were already uploaded once."
+    @view_config(request_method="POST")
+    def upload_files(self):
+        container, request = self.container, self.request
+        check_container(container)
+        limit = request.registry.settings["cms.max_upload_bytes"]
+        if request.content_type != MULTIPART:
+            return refused(request, container, "Choose one or more files.", 400)
+        if (request.content_length or 0) > MAX_FILES * limit + _OVERHEAD:
+            return refused(
+                request,
+                container,
+                f"Together the files are too large: send at most {MAX_FILES} files"
+                f" of {size_text(limit)} each.",
+                413,
             )
-    results = [add_file(request, container, part) for part in parts]
-    if xhr:
-        return upload_page(request, container, results=results)
-    remember_sent(request, container)
-    added = [result for result in results if result["node"] is not None]
-    flash(request, summary(results), "info" if len(added) == len(results) else "error")
-    # Nothing added: back to the form, to try again.
-    view = None if added else "@@upload"
-    return HTTPSeeOther(location=node_url(request, container.path, view))
+        check_complete(request)
+        parts = file_parts(request)
+        if not parts:
+            return refused(request, container, "Choose one or more files.", 400)
+        if len(parts) > MAX_FILES:
+            return refused(
+                request, container, f"At most {MAX_FILES} files at a time.", 400
+            )
+        xhr = request.is_xhr
+        if not xhr:
+            sent = already_sent(request)
+            if sent is not None:
+                return sent_again(
+                    request, sent, container, "These files were already uploaded once."
+                )
+        results = [add_file(request, container, part) for part in parts]
+        if xhr:
+            return upload_page(request, container, results=results)
+        remember_sent(request, container)
+        added = [result for result in results if result["node"] is not None]
+        flash(
+            request, summary(results), "info" if len(added) == len(results) else "error"
+        )
+        # Nothing added: back to the form, to try again.
+        view = None if added else "@@upload"
+        return HTTPSeeOther(location=node_url(request, container.path, view))
 
 
 def refused(request, container, message, status):
