@@ -5,7 +5,7 @@ both go through :func:`cms.editing.remove`.
 """
 
 from pyramid.httpexceptions import HTTPSeeOther
-from pyramid.view import view_config
+from pyramid.view import view_config, view_defaults
 
 from cms import editing
 from cms.flash import flash
@@ -13,27 +13,24 @@ from cms.models import Node
 from cms.security.permissions import Permission
 from cms.urls import node_url
 
-
-@view_config(
-    context=Node,
-    name="delete",
-    request_method=("GET", "HEAD"),
-    renderer="cms:templates/edit/delete.jinja2",
-    permission=Permission.DELETE,
-)
-def delete_confirm(node, request):
-    return {"title": node.title, "path": node.path}
+CONFIRM = "cms:templates/edit/delete.jinja2"
 
 
-@view_config(
-    context=Node,
-    name="delete",
-    request_method="POST",
-    accept="text/html",
-    permission=Permission.DELETE,
-)
-def delete_node(node, request):
-    parent, title = node.__parent__, node.title
-    editing.remove(request, node)
-    flash(request, f"Deleted “{title}”.")
-    return HTTPSeeOther(location=node_url(request, parent.path))
+@view_defaults(context=Node, name="delete", permission=Permission.DELETE)
+class DeletePage:
+    def __init__(self, node, request):
+        self.node = node
+        self.request = request
+
+    @view_config(request_method=("GET", "HEAD"), renderer=CONFIRM)
+    def delete_confirm(self):
+        node = self.node
+        return {"title": node.title, "path": node.path}
+
+    @view_config(request_method="POST", accept="text/html")
+    def delete_node(self):
+        node, request = self.node, self.request
+        parent, title = node.__parent__, node.title
+        editing.remove(request, node)
+        flash(request, f"Deleted “{title}”.")
+        return HTTPSeeOther(location=node_url(request, parent.path))
