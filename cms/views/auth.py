@@ -15,7 +15,7 @@ from pyramid.httpexceptions import (
 )
 from pyramid.renderers import render_to_response
 from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
-from pyramid.view import view_config
+from pyramid.view import view_config, view_defaults
 from sqlalchemy import delete
 
 from cms.models import ApiToken, Node
@@ -26,6 +26,8 @@ from cms.security.tokens import create_token, token_options
 from cms.urls import safe_came_from, site_url
 from cms.validation import Invalid, check_fields, read_json
 
+LOGIN = "cms:templates/auth/login.jinja2"
+LOGOUT = "cms:templates/auth/logout.jinja2"
 LOGIN_FAILED = "Wrong login or password."
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -34,77 +36,94 @@ def is_json_request(request):
     return request.content_type == "application/json"
 
 
-@view_config(
-    context=Node,
-    name="login",
-    site_root=True,
-    request_method=("GET", "HEAD"),
-    renderer="cms:templates/auth/login.jinja2",
-    permission=NO_PERMISSION_REQUIRED,
-)
-def login_form(root, request):
-    return {
-        "title": "Log in",
-        "came_from": safe_came_from(request, request.params.get("came_from")),
-        "login": "",
-        "message": None,
-    }
+@view_defaults(context=Node, site_root=True, permission=NO_PERMISSION_REQUIRED)
+class LoginViews:
+    """Logging in and out, at the site root, open to everyone."""
 
+    def __init__(self, root, request):
+        self.root = root
+        self.request = request
 
-@view_config(
-    context=Node,
-    name="login",
-    site_root=True,
-    request_method="POST",
-    permission=NO_PERMISSION_REQUIRED,
-)
-def login(root, request):
-    refuse_cross_site(request)
-    if is_json_request(request):
-        data = read_json(request)
-        check_fields(
-            data, {"login", "password", "title", "expires_in"}, ("login", "password")
-        )
-        credentials = (data["login"], data["password"])
-        if not all(isinstance(value, str) for value in credentials):
-            raise Invalid(
-                [{"field": "login", "message": "Login and password are strings."}]
+    @view_config(name="login", request_method=("GET", "HEAD"), renderer=LOGIN)
+    def login_form(self):
+        request = self.request
+        return {
+            "title": "Log in",
+            "came_from": safe_came_from(request, request.params.get("came_from")),
+            "login": "",
+            "message": None,
+        }
+
+    @view_config(name="login", request_method="POST")
+    def login(self):
+        request = self.request
+        refuse_cross_site(request)
+        if is_json_request(request):
+            data = read_json(request)
+            check_fields(
+                data,
+                {"login", "password", "title", "expires_in"},
+                ("login", "password"),
             )
-        title, expires_in = token_options(data, default_title="Login")
-    elif request.content_type in FORM_TYPES:
-        try:
-            credentials = (
-                request.POST.get("login", ""),
-                request.POST.get("password", ""),
-            )
-        except ValueError:  # a multipart body without its boundary
-            raise HTTPBadRequest("The form could not be read.") from None
-        if not all(isinstance(value, str) for value in credentials):
-            raise HTTPBadRequest("Login and password are text fields.")
-    else:
-        raise HTTPUnsupportedMediaType("Send a login form or JSON.")
-    login_name, password = credentials
-    # A NUL cannot name an account (and no database would store it).
-    login_name = login_name.strip().lower()[:200].replace("\x00", "\ufffd")
-    user = find_user(request.dbsession, login_name)
-    password_hash = user.password_hash if user is not None and user.active else None
-    if not check_password(request, login_name, password_hash, password):
-        return login_failed(request, login_name)
+            credentials = (data["login"], data["password"])
+            if not all(isinstance(value, str) for value in credentials):
+                raise Invalid(
+                    [{"field": "login", "message": "Login and password are strings."}]
+                )
+            title, expires_in = token_options(data, default_title="Login")
+        elif request.content_type in FORM_TYPES:
+            try:
+                credentials = (
+                    request.POST.get("login", ""),
+                    request.POST.get("password", ""),
+                )
+            except ValueError:  # a multipart body without its boundary
+                raise HTTPBadRequest("The form could not be read.") from None
+            if not all(isinstance(value, str) for value in credentials):
+                raise HTTPBadRequest("Login and password are text fields.")
+        else:
+            raise HTTPUnsupportedMediaType("Send a login form or JSON.")
+        login_name, password = credentials
+        # A NUL cannot name an account (and no database would store it).
+        login_name = login_name.strip().lower()[:200].replace("\x00", "\ufffd")
+        user = find_user(request.dbsession, login_name)
+        password_hash = user.password_hash if user is not None and user.active else None
+        if not check_password(request, login_name, password_hash, password):
+            return login_failed(request, login_name)
 
-    if is_json_request(request):
-        if expires_in is None:
-            expires_in = request.registry.settings["cms.token_max_age"]
-        token, secret = create_token(request.dbsession, user, title, expires_in)
-        request.response.status = 201
-        return render_to_response(
-            "json",
-            {"token": secret, "id": token.id, "expires": token.expires},
-            request=request,
-            response=request.response,
-        )
-    headers = remember(request, user.id, user=user)
-    came_from = safe_came_from(request, request.POST.get("came_from"))
-    return HTTPSeeOther(location=came_from, headers=headers)
+        if is_json_request(request):
+            if expires_in is None:
+                expires_in = request.registry.settings["cms.token_max_age"]
+            token, secret = create_token(request.dbsession, user, title, expires_in)
+            request.response.status = 201
+            return render_to_response(
+                "json",
+                {"token": secret, "id": token.id, "expires": token.expires},
+                request=request,
+                response=request.response,
+            )
+        headers = remember(request, user.id, user=user)
+        came_from = safe_came_from(request, request.POST.get("came_from"))
+        return HTTPSeeOther(location=came_from, headers=headers)
+
+    @view_config(name="logout", request_method=("GET", "HEAD"), renderer=LOGOUT)
+    def logout_form(self):
+        return {"title": "Log out"}
+
+    @view_config(name="logout", request_method="POST")
+    def logout(self):
+        request = self.request
+        identity = request.identity
+        if identity is not None and identity.via == "token":
+            # An integrator logging out gives up the token it used.
+            request.dbsession.execute(
+                delete(ApiToken).where(ApiToken.id == identity.token.id)
+            )
+            return HTTPNoContent()
+        headers = forget(request)
+        if wants_json(request):
+            return HTTPNoContent(headers=headers)
+        return HTTPSeeOther(location=safe_came_from(request, "/"), headers=headers)
 
 
 def refuse_cross_site(request):
@@ -133,7 +152,7 @@ def login_failed(request, login_name):
         )
     else:
         response = render_to_response(
-            "cms:templates/auth/login.jinja2",
+            LOGIN,
             {
                 "title": "Log in",
                 "came_from": safe_came_from(request, request.POST.get("came_from")),
@@ -144,36 +163,3 @@ def login_failed(request, login_name):
         )
         response.status = 401
     return keep_counts(response)
-
-
-@view_config(
-    context=Node,
-    name="logout",
-    site_root=True,
-    request_method=("GET", "HEAD"),
-    renderer="cms:templates/auth/logout.jinja2",
-    permission=NO_PERMISSION_REQUIRED,
-)
-def logout_form(root, request):
-    return {"title": "Log out"}
-
-
-@view_config(
-    context=Node,
-    name="logout",
-    site_root=True,
-    request_method="POST",
-    permission=NO_PERMISSION_REQUIRED,
-)
-def logout(root, request):
-    identity = request.identity
-    if identity is not None and identity.via == "token":
-        # An integrator logging out gives up the token it used.
-        request.dbsession.execute(
-            delete(ApiToken).where(ApiToken.id == identity.token.id)
-        )
-        return HTTPNoContent()
-    headers = forget(request)
-    if wants_json(request):
-        return HTTPNoContent(headers=headers)
-    return HTTPSeeOther(location=safe_came_from(request, "/"), headers=headers)
