@@ -13,83 +13,60 @@ from cms.security.trimming import viewable_children
 from cms.serializers import breadcrumbs, serialize_node, summary
 from cms.urls import came_through_api, node_url
 
-
-@view_config(
-    context=Node,
-    request_method=("GET", "HEAD"),
-    accept="text/html",
-    renderer="cms:templates/content/view.jinja2",
-    permission=Permission.VIEW,
-)
-@view_config(
-    context=Node,
-    request_method=("GET", "HEAD"),
-    accept="application/json",
-    renderer="json",
-    permission=Permission.VIEW,
-)
-# A client whose Accept header names neither still gets the page.
-@view_config(
-    context=Node,
-    request_method=("GET", "HEAD"),
-    renderer="cms:templates/content/view.jinja2",
-    permission=Permission.VIEW,
-)
-def node_view(node, request):
-    if not request.path_info.endswith("/") and not came_through_api(request):
-        # Canonical URLs end with "/": relative links depend on it.
-        location = node_url(request, node.path)
-        if request.query_string:
-            location += "?" + request.query_string
-        raise HTTPMovedPermanently(location=location)
-    draft = wants_draft(request, node)
-    size, after, before = parse_batch_params(request)
-    batch = children_batch(
-        request.dbsession, node, size, after, before, viewable_children(request, node)
-    )
-    data = serialize_node(request, node, batch, draft=draft)
-    if wants_json(request):
-        answer_conditional_get(request, node, data, variant="json")
-        return data
-    # The page shows more than the node: its frame (breadcrumbs, toolbar,
-    # the user's name and CSRF token). All of it is built here, so that the
-    # tag covers everything the template renders.
-    page = {
-        **data,
-        "type_name": node.type,
-        "draft": draft,
-        "live_url": node_url(request, node.path),
-        FRAME: page_frame(request, node),
-    }
-    answer_conditional_get(request, node, page, variant="html")
-    return page
-
-
-def wants_draft(request, node):
-    """Whether ``?version=draft`` asks for the draft; only editors may."""
-    version = request.GET.getall("version")
-    if not version:
-        return False
-    if version != ["draft"]:
-        raise HTTPBadRequest("version: only version=draft is served here.")
-    if not request.has_permission(Permission.EDIT, node):
-        raise HTTPForbidden()
-    return True
-
-
+PAGE = "cms:templates/content/view.jinja2"
 LINKS = "cms:templates/content/links.jinja2"
 
 
 @view_defaults(context=Node, request_method=("GET", "HEAD"), permission=Permission.VIEW)
-class LinkViews:
-    """Breadcrumbs and navigation: JSON, or a page of links headed by name.
+class NodeViews:
+    """A node's page or JSON, and its breadcrumbs and navigation.
 
-    A client whose Accept header names neither still gets the page.
+    Breadcrumbs and navigation are JSON, or a page of links headed by name. A
+    client whose Accept header names neither gets the page.
     """
 
     def __init__(self, node, request):
         self.node = node
         self.request = request
+
+    @view_config(accept="text/html", renderer=PAGE)
+    @view_config(accept="application/json", renderer="json")
+    # A client whose Accept header names neither still gets the page.
+    @view_config(renderer=PAGE)
+    def node_view(self):
+        node, request = self.node, self.request
+        if not request.path_info.endswith("/") and not came_through_api(request):
+            # Canonical URLs end with "/": relative links depend on it.
+            location = node_url(request, node.path)
+            if request.query_string:
+                location += "?" + request.query_string
+            raise HTTPMovedPermanently(location=location)
+        draft = wants_draft(request, node)
+        size, after, before = parse_batch_params(request)
+        batch = children_batch(
+            request.dbsession,
+            node,
+            size,
+            after,
+            before,
+            viewable_children(request, node),
+        )
+        data = serialize_node(request, node, batch, draft=draft)
+        if wants_json(request):
+            answer_conditional_get(request, node, data, variant="json")
+            return data
+        # The page shows more than the node: its frame (breadcrumbs, toolbar,
+        # the user's name and CSRF token). All of it is built here, so that the
+        # tag covers everything the template renders.
+        page = {
+            **data,
+            "type_name": node.type,
+            "draft": draft,
+            "live_url": node_url(request, node.path),
+            FRAME: page_frame(request, node),
+        }
+        answer_conditional_get(request, node, page, variant="html")
+        return page
 
     @view_config(name="breadcrumbs", accept="application/json", renderer="json")
     def breadcrumbs(self):
@@ -108,6 +85,18 @@ class LinkViews:
     @view_config(name="navigation", renderer=LINKS)
     def navigation_page(self):
         return {**self.navigation(), "heading": "Navigation"}
+
+
+def wants_draft(request, node):
+    """Whether ``?version=draft`` asks for the draft; only editors may."""
+    version = request.GET.getall("version")
+    if not version:
+        return False
+    if version != ["draft"]:
+        raise HTTPBadRequest("version: only version=draft is served here.")
+    if not request.has_permission(Permission.EDIT, node):
+        raise HTTPForbidden()
+    return True
 
 
 def navigation(request, node):
