@@ -8,7 +8,7 @@ shown) answers 409 and keeps what was typed.
 """
 
 from pyramid.httpexceptions import HTTPConflict, HTTPForbidden, HTTPNotFound
-from pyramid.view import view_config
+from pyramid.view import view_config, view_defaults
 
 from cms import editing
 from cms.contents import (
@@ -54,89 +54,88 @@ def rename_page(request, container, child, values, errors=(), status=200):
     }
 
 
-@view_config(
+@view_defaults(
     context=Node,
     name="contents-rename",
-    request_method=("GET", "HEAD"),
     accept="text/html",
     renderer=RENAME,
     permission=Permission.VIEW,
 )
-def rename_form(container, request):
-    require_manager(request, container)
-    child = renamed_child(request, container)
-    if child is None:
-        raise HTTPNotFound("There is no such item here.")
-    if not request.has_permission(Permission.EDIT, child):
-        raise HTTPForbidden()
-    title = working_copy(request.dbsession, child)["title"]
-    values = {"id": child.name, "title": title, "version": child.version}
-    return rename_page(request, container, child, values)
+class RenamePage:
+    def __init__(self, container, request):
+        self.container = container
+        self.request = request
 
+    @view_config(request_method=("GET", "HEAD"))
+    def rename_form(self):
+        container, request = self.container, self.request
+        require_manager(request, container)
+        child = renamed_child(request, container)
+        if child is None:
+            raise HTTPNotFound("There is no such item here.")
+        if not request.has_permission(Permission.EDIT, child):
+            raise HTTPForbidden()
+        title = working_copy(request.dbsession, child)["title"]
+        values = {"id": child.name, "title": title, "version": child.version}
+        return rename_page(request, container, child, values)
 
-@view_config(
-    context=Node,
-    name="contents-rename",
-    request_method="POST",
-    accept="text/html",
-    header=FORM_POST,
-    renderer=RENAME,
-    permission=Permission.VIEW,
-)
-def rename_save(container, request):
-    require_manager(request, container)
-    child = renamed_child(request, container)
-    if child is None:
-        # Sent twice (it has its new name already), or gone meanwhile.
-        flash(request, "That item is no longer here under that name.", "error")
+    @view_config(request_method="POST", header=FORM_POST)
+    def rename_save(self):
+        container, request = self.container, self.request
+        require_manager(request, container)
+        child = renamed_child(request, container)
+        if child is None:
+            # Sent twice (it has its new name already), or gone meanwhile.
+            flash(request, "That item is no longer here under that name.", "error")
+            return back_to_contents(request, container)
+        if not request.has_permission(Permission.EDIT, child):
+            raise HTTPForbidden()
+        old_name = child.name
+        old_title = working_copy(request.dbsession, child)["title"]
+        values = {
+            "id": request.POST.get("id", old_name).strip(),
+            "title": request.POST.get("title", old_title),
+            "version": request.POST.get("version", ""),
+        }
+        version = small_number(values["version"])
+        if version is not None and version != child.version:
+            message = (
+                "Someone else changed this item meanwhile: it is now called "
+                f"{quoted(old_title)}, at “{old_name}”. Send again to replace that."
+            )
+            values["version"] = child.version
+            return rename_page(
+                request,
+                container,
+                child,
+                values,
+                [{"field": "form", "message": message}],
+                status=HTTPConflict.code,
+            )
+        # Both changes are tried, so that the form shows every message at once;
+        # an error answer makes pyramid_tm roll back whatever went through.
+        errors, status = [], 400
+        if values["id"] != old_name:
+            try:
+                editing.move(request, child, {"id": values["id"]})
+            except Invalid as error:
+                errors += error.errors
+            except HTTPConflict as error:
+                errors.append({"field": "id", "message": error.detail})
+                status = HTTPConflict.code
+        if values["title"] != old_title:
+            try:
+                editing.update(request, child, {"title": values["title"]})
+            except Invalid as error:
+                errors += error.errors
+        if errors:
+            return rename_page(request, container, child, values, errors, status)
+        if values["id"] == old_name and values["title"] == old_title:
+            flash(request, f"{quoted(old_title)} is unchanged.")
+        elif values["title"] == old_title:
+            flash(request, f"{quoted(old_title)} is now at “{values['id']}”.")
+        elif child.has_draft:
+            flash(request, f"Renamed {quoted(old_title)}; the new title is a draft.")
+        else:
+            flash(request, f"Renamed {quoted(old_title)} to {quoted(values['title'])}.")
         return back_to_contents(request, container)
-    if not request.has_permission(Permission.EDIT, child):
-        raise HTTPForbidden()
-    old_name, old_title = child.name, working_copy(request.dbsession, child)["title"]
-    values = {
-        "id": request.POST.get("id", old_name).strip(),
-        "title": request.POST.get("title", old_title),
-        "version": request.POST.get("version", ""),
-    }
-    version = small_number(values["version"])
-    if version is not None and version != child.version:
-        message = (
-            "Someone else changed this item meanwhile: it is now called "
-            f"{quoted(old_title)}, at “{old_name}”. Send again to replace that."
-        )
-        values["version"] = child.version
-        return rename_page(
-            request,
-            container,
-            child,
-            values,
-            [{"field": "form", "message": message}],
-            status=HTTPConflict.code,
-        )
-    # Both changes are tried, so that the form shows every message at once;
-    # an error answer makes pyramid_tm roll back whatever went through.
-    errors, status = [], 400
-    if values["id"] != old_name:
-        try:
-            editing.move(request, child, {"id": values["id"]})
-        except Invalid as error:
-            errors += error.errors
-        except HTTPConflict as error:
-            errors.append({"field": "id", "message": error.detail})
-            status = HTTPConflict.code
-    if values["title"] != old_title:
-        try:
-            editing.update(request, child, {"title": values["title"]})
-        except Invalid as error:
-            errors += error.errors
-    if errors:
-        return rename_page(request, container, child, values, errors, status)
-    if values["id"] == old_name and values["title"] == old_title:
-        flash(request, f"{quoted(old_title)} is unchanged.")
-    elif values["title"] == old_title:
-        flash(request, f"{quoted(old_title)} is now at “{values['id']}”.")
-    elif child.has_draft:
-        flash(request, f"Renamed {quoted(old_title)}; the new title is a draft.")
-    else:
-        flash(request, f"Renamed {quoted(old_title)} to {quoted(values['title'])}.")
-    return back_to_contents(request, container)
