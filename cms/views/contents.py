@@ -21,7 +21,7 @@ from pyramid.httpexceptions import (
     HTTPForbidden,
 )
 from pyramid.renderers import render_to_response
-from pyramid.view import view_config
+from pyramid.view import view_config, view_defaults
 from sqlalchemy import select
 
 from cms import clipboard, editing
@@ -111,41 +111,68 @@ def report(request, action, done, refused):
 # -- bulk actions -------------------------------------------------------------
 
 
-@view_config(
+@view_defaults(
     context=Node,
-    name="contents",
     request_method="POST",
     accept="text/html",
     header=FORM_POST,
     permission=Permission.VIEW,
 )
-def contents_action(container, request):
-    require_manager(request, container)
-    action = request.POST.get("action")
-    if action not in ACTIONS:
-        raise HTTPBadRequest("Choose what to do: copy, cut, paste, delete…")
-    if action == "paste":
-        paste(request, container)
+class BulkActions:
+    """The Contents page's form, and the page that confirms a delete."""
+
+    def __init__(self, container, request):
+        self.container = container
+        self.request = request
+
+    @view_config(name="contents")
+    def contents_action(self):
+        container, request = self.container, self.request
+        require_manager(request, container)
+        action = request.POST.get("action")
+        if action not in ACTIONS:
+            raise HTTPBadRequest("Choose what to do: copy, cut, paste, delete…")
+        if action == "paste":
+            paste(request, container)
+            return back_to_contents(request, container)
+        names = posted_names(request)
+        if not names:
+            flash(request, "Select one or more items first.", "error")
+            return back_to_contents(request, container)
+        nodes = selected_children(request, container, names)
+        if not nodes:
+            flash(request, "The selected items are no longer here.", "error")
+        elif action == "delete":
+            # Ask first: the page lists what would go, and posts to delete it.
+            return render_to_response(
+                "cms:templates/contents/delete.jinja2",
+                delete_confirmation(request, container, nodes),
+                request=request,
+            )
+        elif action in ("copy", "cut"):
+            hold(request, action, nodes)
+        else:
+            transition(request, action, nodes)
         return back_to_contents(request, container)
-    names = posted_names(request)
-    if not names:
-        flash(request, "Select one or more items first.", "error")
-        return back_to_contents(request, container)
-    nodes = selected_children(request, container, names)
-    if not nodes:
-        flash(request, "The selected items are no longer here.", "error")
-    elif action == "delete":
-        # Ask first: the page lists what would go, and posts to delete it.
-        return render_to_response(
-            "cms:templates/contents/delete.jinja2",
-            delete_confirmation(request, container, nodes),
-            request=request,
+
+    @view_config(name="contents-delete")
+    def delete_selected(self):
+        container, request = self.container, self.request
+        require_manager(request, container)
+        names = posted_names(request)
+        nodes = selected_children(request, container, names)
+        if not nodes:
+            # Sent twice, or deleted by someone else meanwhile: nothing to do.
+            flash(request, "The selected items are no longer here.", "error")
+            return back_to_contents(request, container)
+        done, refused = each(
+            request,
+            [(node, node.title) for node in nodes],
+            lambda node: editing.remove(request, node),
+            "you may not delete it",
         )
-    elif action in ("copy", "cut"):
-        hold(request, action, nodes)
-    else:
-        transition(request, action, nodes)
-    return back_to_contents(request, container)
+        report(request, "delete", done, refused)
+        return back_to_contents(request, container)
 
 
 def transition(request, action, nodes):
@@ -260,29 +287,3 @@ def delete_confirmation(request, container, nodes):
         "action_url": node_url(request, container.path, "@@contents-delete", query),
         "cancel_url": contents_url(request, container, query),
     }
-
-
-@view_config(
-    context=Node,
-    name="contents-delete",
-    request_method="POST",
-    accept="text/html",
-    header=FORM_POST,
-    permission=Permission.VIEW,
-)
-def delete_selected(container, request):
-    require_manager(request, container)
-    names = posted_names(request)
-    nodes = selected_children(request, container, names)
-    if not nodes:
-        # Sent twice, or deleted by someone else meanwhile: nothing to do.
-        flash(request, "The selected items are no longer here.", "error")
-        return back_to_contents(request, container)
-    done, refused = each(
-        request,
-        [(node, node.title) for node in nodes],
-        lambda node: editing.remove(request, node),
-        "you may not delete it",
-    )
-    report(request, "delete", done, refused)
-    return back_to_contents(request, container)
