@@ -146,6 +146,14 @@ def move(request, node, data):
     require(request, P.EDIT, node)
     check_if_match(request, node)
     check_fields(data, {"to", "id"})
+    if "to" not in data and "id" not in data:
+        raise Invalid(
+            [
+                {"field": "to", "message": "Required unless id is given."},
+                {"field": "id", "message": "Required unless to is given."},
+            ],
+            "Say where the item goes (to), what it is called (id), or both.",
+        )
     if node.parent_id is None:
         raise _field_error("to", "The root cannot move.")
     target = resolve_target(request, data["to"]) if "to" in data else node.__parent__
