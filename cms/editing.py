@@ -3,12 +3,13 @@
 The JSON API and the editor's forms both call these functions, so each rule
 lives once: the permission checks, field validation (400 with field errors),
 name conflicts (409), lost updates (412), revisions and drafts, redirects
-after moves. A function either finishes or raises an HTTP error; the
-request's transaction then commits or rolls back as a whole, so a failure
-half-way leaves nothing changed.
+after moves, and the tree lock that keeps changes of the tree's shape from
+crossing (a node deleted or moved meanwhile: 404 or 409). A function either
+finishes or raises an HTTP error; the request's transaction then commits or
+rolls back as a whole, so a failure half-way leaves nothing changed.
 """
 
-from pyramid.httpexceptions import HTTPConflict, HTTPForbidden
+from pyramid.httpexceptions import HTTPConflict, HTTPForbidden, HTTPNotFound
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
@@ -16,11 +17,14 @@ from cms.conditional import check_if_match
 from cms.models import CONTENT_TYPES, Node, Redirect
 from cms.models.node import (
     InvalidMove,
-    InvalidName,
     NameTaken,
+    NodeGone,
+    NodeMoved,
     NotAContainer,
+    TreeError,
     subtree_bounds,
 )
+from cms.models.treelock import hold_tree
 from cms.revisions import get_revision, make_live, record, save_content, snapshot
 from cms.schemas import FIELDS, SNAPSHOT, clean_fields
 from cms.security.permissions import Permission as P
@@ -42,12 +46,32 @@ def _field_error(field, message):
     return Invalid([{"field": field, "message": message}])
 
 
+class NameClash(HTTPConflict):
+    """A sibling already has the name (409)."""
+
+
 def _tree_error(error, field="id"):
-    if isinstance(error, NameTaken):
+    if isinstance(error, NodeGone):
+        return HTTPNotFound(str(error))
+    if isinstance(error, NodeMoved):
         return HTTPConflict(str(error))
+    if isinstance(error, NameTaken):
+        return NameClash(str(error))
     if isinstance(error, InvalidMove | NotAContainer):
         return _field_error("to", str(error))
     return _field_error(field, str(error))
+
+
+def _hold(request, nodes, shared=False):
+    """Take the tree lock before anything is checked (see cms.models.treelock).
+
+    The checks then see the tree that the change will be written to; a node
+    the request loaded that was deleted or moved meanwhile is a 404 or 409.
+    """
+    try:
+        hold_tree(request.dbsession, nodes, shared=shared)
+    except TreeError as error:
+        raise _tree_error(error) from None
 
 
 # -- create, update, delete ----------------------------------------------------
@@ -58,6 +82,7 @@ def create(request, container, data, upload=None):
 
     *upload* is the file of a File or Image (see :mod:`cms.uploads`).
     """
+    _hold(request, [container], shared=True)
     require(request, P.ADD, container)
     type_name = data.get("@type")
     if not isinstance(type_name, str) or type_name not in CONTENT_TYPES:
@@ -90,7 +115,7 @@ def create(request, container, data, upload=None):
     )
     try:
         container.add(node, name or None)
-    except (InvalidName, NameTaken) as error:
+    except TreeError as error:
         raise _tree_error(error) from None
     _forget_redirect(request, node.path)
     record(request, node, "Created", [*values, *file_values])
@@ -116,6 +141,7 @@ def update(request, node, data, upload=None):
 
 def remove(request, node):
     """Delete the node and its subtree."""
+    _hold(request, [node])
     require(request, P.DELETE, node)
     if node.parent_id is None:
         raise HTTPForbidden("The root stays.")
@@ -143,9 +169,18 @@ def resolve_target(request, to):
 
 def move(request, node, data):
     """Move and/or rename the node; its old URL then redirects to the new one."""
+    _hold(request, [node])
     require(request, P.EDIT, node)
     check_if_match(request, node)
     check_fields(data, {"to", "id"})
+    if "to" not in data and "id" not in data:
+        raise Invalid(
+            [
+                {"field": "to", "message": "Required unless id is given."},
+                {"field": "id", "message": "Required unless to is given."},
+            ],
+            "Say where the item goes (to), what it is called (id), or both.",
+        )
     if node.parent_id is None:
         raise _field_error("to", "The root cannot move.")
     target = resolve_target(request, data["to"]) if "to" in data else node.__parent__
@@ -156,7 +191,7 @@ def move(request, node, data):
     old_path = node.path
     try:
         node.move(target, name)
-    except (InvalidMove, InvalidName, NameTaken, NotAContainer) as error:
+    except TreeError as error:
         raise _tree_error(error) from None
     if node.path != old_path:
         _forget_redirect(request, old_path)
@@ -172,6 +207,7 @@ def copy(request, node, data):
     Copies get new uids, start private, and belong to the caller; local roles
     are not copied (sharing is decided anew where the copy lands).
     """
+    _hold(request, [node], shared=True)
     check_fields(data, {"to", "id"})
     target = resolve_target(request, data.get("to"))
     require(request, P.ADD, target)
@@ -203,7 +239,7 @@ def copy(request, node, data):
                 parent.add(clone, name or parent.unique_name(node.name))
             else:
                 parent.add(clone, original.name)
-        except (InvalidName, NameTaken, NotAContainer) as error:
+        except TreeError as error:
             raise _tree_error(error) from None
         if original is not node:
             # add() appends; the copy keeps the editors' order instead.

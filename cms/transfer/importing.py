@@ -17,6 +17,7 @@ from cms.models import (
     User,
 )
 from cms.models.node import RESERVED_ROOT_NAMES, subtree_bounds
+from cms.models.treelock import hold_tree
 from cms.sanitize import clean_html
 from cms.storage import StorageError
 from cms.transfer.archive import (
@@ -72,6 +73,8 @@ def import_subtree(dbsession, store, archive, path, name=None):
     root's fields, roles and history); elsewhere it needs *name*.
     """
     path = normalize_path(path)
+    # Only adding: other additions may go on, but nothing moves meanwhile.
+    hold_tree(dbsession, shared=True)
     target = dbsession.scalars(select(Node).where(Node.path == path)).one_or_none()
     if target is None:
         raise TransferError(f"No node at {path}: import under an existing node.")

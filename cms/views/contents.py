@@ -171,7 +171,7 @@ def reason(error, forbidden):
         text = "; ".join(item["message"] for item in error.errors)
     elif isinstance(error, HTTPForbidden):
         text = forbidden
-    elif isinstance(error, HTTPConflict):
+    elif isinstance(error, editing.NameClash):
         text = f"{error.detail}; rename one of them first"
     else:
         text = error.detail or error.explanation

@@ -133,6 +133,16 @@ def test_copy_into_a_file(testapp, people, page):
     )
 
 
+def test_a_move_to_nowhere_names_its_fields(testapp, dbsession, people, page):
+    before = counts(dbsession)
+    response = testapp.post_json(
+        "/site/page/@@move", {}, headers=people["editor"], status=400
+    )
+    errors = response.json["error"]["errors"]
+    assert sorted(error["field"] for error in errors) == ["id", "to"]
+    assert counts(dbsession) == before
+
+
 def test_revert_to_a_huge_version(testapp, people, page):
     testapp.post_json(
         "/site/page/@@revert",
