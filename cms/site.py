@@ -20,8 +20,11 @@ ROOT_TITLE = "Home"
 #: The marker of a site that got the demo tree.
 DEMO_MARKER = "demo"
 
-#: The demo tree: (name, type, title, description, body, children).
-DEMO_TREE = [
+#: A node of the demo tree: (name, type, title, description, body, children).
+DemoNode = tuple[str, type[Node], str, str, str | None, list["DemoNode"]]
+
+#: The demo tree.
+DEMO_TREE: list[DemoNode] = [
     (
         "getting-started",
         Document,

@@ -3,9 +3,14 @@
 The API names principals ``user:<login>`` and ``group:<name>``; rows hold ids.
 """
 
-from sqlalchemy import select
+from collections.abc import Iterable
+from typing import Any
 
-from cms.models import Group, LocalRole, User
+from pyramid.request import Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cms.models import Group, LocalRole, Node, User
 from cms.models.sharing import ROLES
 from cms.security.permissions import Permission
 from cms.urls import node_url
@@ -14,9 +19,9 @@ from cms.validation import Invalid, check_fields
 OWNER = "owner"
 
 
-def _entries(grants):
+def _entries(grants: Iterable[LocalRole]) -> list[dict[str, Any]]:
     """Group *grants* into ``[{"principal", "roles"}]``, in a stable order."""
-    by_principal = {}
+    by_principal: dict[str, set[str]] = {}
     for grant in grants:
         by_principal.setdefault(grant.principal_name, set()).add(grant.role)
     return [
@@ -25,11 +30,11 @@ def _entries(grants):
     ]
 
 
-def _role_order(role):
+def _role_order(role: str) -> int:
     return (*ROLES, OWNER).index(role)
 
 
-def get_sharing(request, node):
+def get_sharing(request: Request, node: Node) -> dict[str, Any]:
     """Return the node's ``inherit``, own ``entries`` and ``inherited`` roles."""
     entries = _entries(node.local_roles)
     if node.owner_id is not None:
@@ -53,11 +58,16 @@ def get_sharing(request, node):
     return {"inherit": node.inherit_roles, "entries": entries, "inherited": inherited}
 
 
-def _parse_entries(dbsession, entries):
+#: A grant to make: ``(user_id, group_id, role)``, one of the ids ``None``.
+Grant = tuple[int | None, int | None, str]
+
+
+def _parse_entries(dbsession: Session, entries: object) -> list[Grant]:
     """Return ``[(user_id, group_id, role)]`` for *entries*, or raise 400."""
     if not isinstance(entries, list):
         raise Invalid([{"field": "entries", "message": "A list of entries."}])
-    errors, wanted = [], []
+    errors: list[dict[str, str]] = []
+    wanted: list[Grant] = []
     for index, entry in enumerate(entries):
         field = f"entries[{index}]"
         if not isinstance(entry, dict) or set(entry) - {"principal", "roles"}:
@@ -82,9 +92,15 @@ def _parse_entries(dbsession, entries):
             )
             continue
         kind, _, name = principal.partition(":")
-        model = User if kind == "user" else Group
-        column = User.login if kind == "user" else Group.name
-        row = dbsession.scalars(select(model).where(column == name)).one_or_none()
+        row: User | Group | None
+        if kind == "user":
+            row = dbsession.scalars(
+                select(User).where(User.login == name)
+            ).one_or_none()
+        else:
+            row = dbsession.scalars(
+                select(Group).where(Group.name == name)
+            ).one_or_none()
         if row is None:
             errors.append(
                 {"field": field, "message": f"No such principal: {principal}."}
@@ -104,7 +120,7 @@ def _parse_entries(dbsession, entries):
     return sorted(set(wanted), key=lambda item: (item[0] or 0, item[1] or 0, item[2]))
 
 
-def set_sharing(request, node, data):
+def set_sharing(request: Request, node: Node, data: dict[str, Any]) -> dict[str, Any]:
     """Replace the node's own local roles and its inherit flag from *data*.
 
     A caller who is not an admin may not take away their own right to share

@@ -133,7 +133,7 @@ def import_subtree(dbsession, store, archive, path, name=None):
         .execution_options(synchronize_session=False)
     )
     progress = Progress("imported", len(records))
-    created = {}
+    created: dict[str, Node] = {}
     for record in records:
         values = dict(record["values"])
         if "body" in values:
@@ -212,7 +212,7 @@ def _principal_names(records, kind, owners=False):
 
 def _warn_missing(records, users, groups, result):
     """Note the principals the archive names that this site lacks."""
-    missing = {}
+    missing: dict[str, list[int]] = {}
     for record in records:
         if record["owner"] and record["owner"] not in users:
             missing.setdefault(f"user:{record['owner']}", [0, 0])[0] += 1
