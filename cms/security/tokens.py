@@ -26,7 +26,7 @@ MAX_LIFETIME = 365 * 24 * 3600
 
 def token_options(data, default_title=""):
     """Return ``(title, expires_in)`` from a request body, or raise 400."""
-    from cms.validation import Invalid
+    from cms.services.errors import Invalid
 
     title, expires_in = data.get("title", default_title), data.get("expires_in")
     errors = []

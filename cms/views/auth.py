@@ -19,11 +19,13 @@ from pyramid.view import view_config
 from sqlalchemy import delete
 
 from cms.models import ApiToken, Node
-from cms.principals import find_user
+from cms.schemas import check_fields
 from cms.security.guesses import check_password, keep_counts
 from cms.security.tokens import create_token, token_options
+from cms.services.errors import Invalid
+from cms.services.principals import find_user
 from cms.urls import safe_came_from, site_url
-from cms.validation import Invalid, check_fields, read_json
+from cms.validation import read_json
 from cms.views.errors import error_response, wants_json
 
 LOGIN_FAILED = "Wrong login or password."

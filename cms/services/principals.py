@@ -1,6 +1,8 @@
-"""Managing users and groups: the one place that creates, changes and deletes them.
+"""Users and groups: the one place that creates, changes and deletes them.
 
-Used by the ``/@@users`` and ``/@@groups`` views and by ``cms-admin``.
+Used by the ``/@@users`` and ``/@@groups`` views, ``/@@preferences`` and
+``cms-admin``. Who may is checked by the caller (site managers, or a user
+for their own profile); these functions check everything else.
 """
 
 import re
@@ -10,23 +12,11 @@ from sqlalchemy import func, select
 from cms.models import ADMINS, Group, User
 from cms.security.passwords import hash_password, password_problem
 from cms.security.sessions import end_all_sessions
-from cms.urls import node_url
+from cms.services.errors import Invalid, NameClash
 
 LOGIN_PATTERN = re.compile(r"[a-z0-9._-]{1,64}")
 GROUP_PATTERN = LOGIN_PATTERN
 EMAIL_PATTERN = re.compile(r"[^@\s\x00]{1,64}@[^@\s\x00]{1,189}")
-
-
-class PrincipalError(ValueError):
-    """Carries field errors: ``[{"field", "message"}]``."""
-
-    def __init__(self, errors):
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
-        self.errors = errors
-
-
-class PrincipalConflict(PrincipalError):
-    """The login or group name is taken."""
 
 
 def find_user(dbsession, login):
@@ -84,9 +74,12 @@ def create_user(dbsession, data):
     _check_profile(data, errors)
     groups = _resolve_groups(dbsession, data.get("groups", []), errors)
     if errors:
-        raise PrincipalError(errors)
+        raise Invalid(errors)
     if find_user(dbsession, login) is not None:
-        raise PrincipalConflict([{"field": "login", "message": "This login is taken."}])
+        raise NameClash(
+            "This login is taken.",
+            [{"field": "login", "message": "This login is taken."}],
+        )
     user = User(
         login=login,
         password_hash=hash_password(data["password"]),
@@ -112,7 +105,7 @@ def update_user(dbsession, user, data):
     if data.get("active") is False and user.is_admin:
         _refuse_last_admin(dbsession, user, errors, "active")
     if errors:
-        raise PrincipalError(errors)
+        raise Invalid(errors)
     for field in ("email", "fullname", "active"):
         if field in data:
             setattr(user, field, data[field])
@@ -132,7 +125,7 @@ def delete_user(dbsession, user):
     if user.is_admin:
         _refuse_last_admin(dbsession, user, errors, "login")
     if errors:
-        raise PrincipalError(errors)
+        raise Invalid(errors)
     dbsession.delete(user)
     dbsession.flush()
 
@@ -158,9 +151,11 @@ def create_group(dbsession, data):
     if not isinstance(title, str) or len(title) > 200:
         errors.append({"field": "title", "message": "At most 200 characters."})
     if errors:
-        raise PrincipalError(errors)
+        raise Invalid(errors)
     if find_group(dbsession, name) is not None:
-        raise PrincipalConflict([{"field": "name", "message": "This name is taken."}])
+        raise NameClash(
+            "This name is taken.", [{"field": "name", "message": "This name is taken."}]
+        )
     group = Group(name=name, title=title)
     dbsession.add(group)
     dbsession.flush()
@@ -170,7 +165,7 @@ def create_group(dbsession, data):
 def update_group(dbsession, group, data):
     title = data.get("title", group.title)
     if not isinstance(title, str) or len(title) > 200:
-        raise PrincipalError([{"field": "title", "message": "At most 200 characters."}])
+        raise Invalid([{"field": "title", "message": "At most 200 characters."}])
     group.title = title
     dbsession.flush()
     return group
@@ -178,26 +173,6 @@ def update_group(dbsession, group, data):
 
 def delete_group(dbsession, group):
     if group.name == ADMINS:
-        raise PrincipalError([{"field": "name", "message": "The admins group stays."}])
+        raise Invalid([{"field": "name", "message": "The admins group stays."}])
     dbsession.delete(group)
     dbsession.flush()
-
-
-def serialize_user(request, user):
-    return {
-        "@id": node_url(request, "/", f"@@users/{user.login}"),
-        "login": user.login,
-        "email": user.email,
-        "fullname": user.fullname,
-        "active": user.active,
-        "groups": [group.name for group in user.groups],
-        "created": user.created,
-    }
-
-
-def serialize_group(request, group):
-    return {
-        "@id": node_url(request, "/", f"@@groups/{group.name}"),
-        "name": group.name,
-        "title": group.title,
-    }
