@@ -10,7 +10,7 @@ import secrets
 from sqlalchemy import select
 
 from cms.models import ADMINS, Document, Folder, Marker, Node
-from cms.principals import create_user, find_user
+from cms.services.principals import create_user, find_user
 
 #: The login of the administrator that initialize_cms_db creates.
 ADMIN_LOGIN = "admin"

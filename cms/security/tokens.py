@@ -30,7 +30,7 @@ def token_options(
     data: dict[str, Any], default_title: str = ""
 ) -> tuple[str, int | None]:
     """Return ``(title, expires_in)`` from a request body, or raise 400."""
-    from cms.validation import Invalid
+    from cms.services.errors import Invalid
 
     title, expires_in = data.get("title", default_title), data.get("expires_in")
     errors = []

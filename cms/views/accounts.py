@@ -1,7 +1,7 @@
 """The site managers' pages for users and groups: ``/@@users`` and ``/@@groups``.
 
 Plain HTML forms beside the JSON views of :mod:`cms.views.principals`, on the
-same service layer (:mod:`cms.principals`): every rule (a taken login, a bad
+same service layer (:mod:`cms.services.principals`): every rule (a taken login, a bad
 e-mail address, keeping one active admin…) is checked there, and a refusal
 comes back here as a message next to its field, with what was typed kept
 (never a password).
@@ -27,9 +27,10 @@ from sqlalchemy import func, or_, select
 from cms.flash import flash
 from cms.models import Group, Node, User
 from cms.models.principals import memberships
-from cms.principals import (
-    PrincipalConflict,
-    PrincipalError,
+from cms.security.guesses import current_password_refusal
+from cms.security.permissions import Permission
+from cms.services.errors import ServiceError
+from cms.services.principals import (
     create_group,
     create_user,
     delete_group,
@@ -39,8 +40,6 @@ from cms.principals import (
     update_group,
     update_user,
 )
-from cms.security.guesses import current_password_refusal
-from cms.security.permissions import Permission
 from cms.urls import node_url, site_url
 from cms.validation import FORM_POST
 
@@ -79,7 +78,7 @@ def by_field(errors):
 
 
 def refusal_status(error):
-    return 409 if isinstance(error, PrincipalConflict) else 400
+    return error.status
 
 
 def still_a_manager(request, url_if_so):
@@ -227,7 +226,7 @@ class UserPages:
                 user = create_user(self.dbsession, {**data, "login": values["login"]})
             else:
                 update_user(self.dbsession, user, data)
-        except PrincipalError as error:
+        except ServiceError as error:
             return self.form_page(values, error.errors, user, refusal_status(error))
         headers = self._keep_own_session(user, "password" in data)
         flash(self.request, f"Added user {user.login}." if adding else "Saved.")
@@ -270,7 +269,7 @@ class UserPages:
         login = user.login
         try:
             delete_user(self.dbsession, user)
-        except PrincipalError as error:
+        except ServiceError as error:
             flash(self.request, error.errors[0]["message"], "error")
             return HTTPSeeOther(location=url(self.request, "@@users", login))
         flash(self.request, f"Deleted user {login}.")
@@ -366,7 +365,7 @@ class GroupPages:
         if not errors:
             try:
                 update_group(self.dbsession, group, values)
-            except PrincipalError as error:
+            except ServiceError as error:
                 errors = error.errors
         if errors:
             return self.group_page(group, values, errors, status=400)
@@ -380,7 +379,7 @@ class GroupPages:
             return self.add_page(values, errors, status=400)
         try:
             group = create_group(self.dbsession, values)
-        except PrincipalError as error:
+        except ServiceError as error:
             return self.add_page(values, error.errors, refusal_status(error))
         flash(self.request, f"Added group {group.name}.")
         return HTTPSeeOther(location=url(self.request, "@@groups", group.name))
@@ -414,7 +413,7 @@ class GroupPages:
         name = group.name
         try:
             delete_group(self.dbsession, group)
-        except PrincipalError as error:
+        except ServiceError as error:
             flash(self.request, error.errors[0]["message"], "error")
             return HTTPSeeOther(location=url(self.request, "@@groups", name))
         flash(self.request, f"Deleted group {name}.")
@@ -450,7 +449,7 @@ class GroupPages:
             done = f"Added {user.login} to the group."
         try:
             update_user(self.dbsession, user, {"groups": names})
-        except PrincipalError as error:
+        except ServiceError as error:
             flash(self.request, error.errors[0]["message"], "error")
             return HTTPSeeOther(location=here)
         flash(self.request, done)

@@ -8,7 +8,7 @@ renames one (``@@contents-rename``, :mod:`cms.views.rename`) and moves one up or
 (``@@contents-order``; drag and drop in ``contents.js`` posts to the JSON
 ``@@order`` instead).
 
-Every change goes through :mod:`cms.editing`. A bulk action acts on each item
+Every change goes through :mod:`cms.services`. A bulk action acts on each item
 inside a SAVEPOINT of its own: an item the service refuses stays exactly as it
 was, the others are done, and the flash message names what was not done and
 why. The selected names are looked up among the children the caller may view
@@ -18,7 +18,6 @@ listed is answered like a name that does not exist.
 
 from pyramid.httpexceptions import (
     HTTPBadRequest,
-    HTTPClientError,
     HTTPConflict,
     HTTPForbidden,
     HTTPNoContent,
@@ -30,15 +29,17 @@ from pyramid.view import view_config
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import selectinload
 
-from cms import clipboard, editing
+from cms import clipboard
 from cms.flash import flash
 from cms.listing import children_batch, parse_batch_params
 from cms.models import File, Node
 from cms.security.permissions import Permission
 from cms.security.trimming import viewable_children
+from cms.services import content, tree
+from cms.services.errors import Forbidden, Invalid, NameClash, ServiceError
 from cms.traversal import load_node
 from cms.urls import node_url
-from cms.validation import FORM_POST, Invalid
+from cms.validation import FORM_POST
 from cms.workflow import STATE_TITLES
 
 #: Bulk actions: the past tense for messages, the verb for refusals.
@@ -169,12 +170,12 @@ def reason(error, forbidden):
     """Why the service refused, as the end of a sentence."""
     if isinstance(error, Invalid):
         text = "; ".join(item["message"] for item in error.errors)
-    elif isinstance(error, HTTPForbidden):
+    elif isinstance(error, Forbidden):
         text = forbidden
-    elif isinstance(error, editing.NameClash):
-        text = f"{error.detail}; rename one of them first"
+    elif isinstance(error, NameClash):
+        text = f"{error.message}; rename one of them first"
     else:
-        text = error.detail or error.explanation
+        text = error.message
     text = str(text).rstrip(".")
     first = text.split(" ", 1)[0]
     if len(first) == 1 or first[1:].islower():
@@ -193,7 +194,7 @@ def each(request, items, act, forbidden):
         try:
             with request.dbsession.begin_nested():
                 act(node)
-        except HTTPClientError as error:
+        except ServiceError as error:
             refused.append((title, reason(error, forbidden)))
         else:
             done.append(title)
@@ -329,7 +330,9 @@ def transition(request, action, nodes):
     def fire(node):
         state = STATE_TITLES[node.state].lower()
         try:
-            editing.transition(request, node, {"transition": action})
+            content.transition(
+                request.dbsession, request.caller, node, {"transition": action}
+            )
         except Invalid:
             message = f"not possible while it is {state}"
             raise Invalid([{"field": "transition", "message": message}]) from None
@@ -384,14 +387,14 @@ def paste(request, container):
         done, failed = each(
             request,
             items,
-            lambda node: editing.copy(request, node, target),
+            lambda node: tree.copy(request.dbsession, request.caller, node, target),
             "you may not copy it",
         )
     else:
         moved = set()
 
         def move_here(node):
-            editing.move(request, node, target)
+            tree.move(request.dbsession, request.caller, node, target)
             moved.add(node.id)
 
         done, failed = each(request, items, move_here, "you may not move it")
@@ -456,7 +459,7 @@ def delete_selected(container, request):
     done, refused = each(
         request,
         [(node, node.title) for node in nodes],
-        lambda node: editing.remove(request, node),
+        lambda node: content.remove(request.dbsession, request.caller, node),
         "you may not delete it",
     )
     report(request, "delete", done, refused)
@@ -533,7 +536,12 @@ def move_up_or_down(container, request):
         text = f"Moved {quoted(child.title)} {direction}."
     anchor = batch_anchor(request, container)
     index = index_among_all(request, container, target)
-    editing.order(request, container, {"id": child.name, "position": index})
+    tree.order(
+        request.dbsession,
+        request.caller,
+        container,
+        {"id": child.name, "position": index},
+    )
     return order_answer(request, container, text, "info", done=True, anchor=anchor)
 
 

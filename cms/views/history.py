@@ -3,22 +3,23 @@
 JSON for integrators; for browsers, the same names are the history page (the
 revisions, newest first, a form to compare two, a revert button for each),
 the page of one revision with its differences from another, and the revert
-form's POST, which goes through :func:`cms.editing.revert` like the JSON.
+form's POST, which goes through :func:`cms.services.content.revert` like the JSON.
 """
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 from sqlalchemy import select
 
-from cms import editing
 from cms.diff import diff_revisions, field_label
 from cms.flash import flash
 from cms.models import Node, Revision
-from cms.revisions import get_revision, latest_revision
 from cms.security.permissions import Permission
 from cms.serializers import serialize_content
+from cms.services import content
+from cms.services.errors import Invalid
+from cms.services.revisions import get_revision, latest_revision
 from cms.urls import node_url
-from cms.validation import FORM_POST, Invalid, read_json, small_number
+from cms.validation import FORM_POST, read_json, small_number
 from cms.views.edit import node_response
 from cms.views.errors import error_response
 
@@ -88,7 +89,7 @@ def history_item(node, request):
     context=Node, name="revert", request_method="POST", permission=Permission.EDIT
 )
 def revert(node, request):
-    editing.revert(request, node, read_json(request))
+    content.revert(request.dbsession, request.caller, node, read_json(request))
     return node_response(request, node)
 
 
@@ -194,6 +195,7 @@ def revision_page(node, request):
     else:
         against = get_revision(request.dbsession, node, revision.version - 1)
     latest = latest_revision(request.dbsession, node)
+    assert latest is not None  # there is one: the revision shown
     return {
         **common(request, node, latest),
         "title": f"Version {revision.version}: {node.title}",
@@ -245,11 +247,12 @@ def revert_button(node, request):
         return HTTPSeeOther(location=location)
     number = small_number(request.POST.get("version"))
     try:
-        editing.revert(request, node, {"version": number})
+        content.revert(request.dbsession, request.caller, node, {"version": number})
     except Invalid:
         flash(request, "There is no such version of this page.", "error")
         return HTTPSeeOther(location=location)
     after = latest_revision(request.dbsession, node)
+    assert after is not None  # the revert made one
     if after.version == newest:
         flash(request, f"Version {number} is what the page holds already.")
     elif node.has_draft:

@@ -2,20 +2,21 @@
 
 A small form for the child's short name and title, reached from a row of
 the Contents view (:mod:`cms.views.contents`). Both changes go through
-:mod:`cms.editing`, and every message is shown at once; a stale form (the
+:mod:`cms.services`, and every message is shown at once; a stale form (the
 child changed since it was shown) answers 409 and keeps what was typed.
 """
 
 from pyramid.httpexceptions import HTTPConflict, HTTPForbidden, HTTPNotFound
 from pyramid.view import view_config
 
-from cms import editing
 from cms.flash import flash
 from cms.models import Node
-from cms.revisions import working_copy
 from cms.security.permissions import Permission
+from cms.services import content, tree
+from cms.services.errors import Conflict, Invalid
+from cms.services.revisions import working_copy
 from cms.urls import node_url
-from cms.validation import FORM_POST, Invalid, small_number
+from cms.validation import FORM_POST, small_number
 from cms.views.contents import (
     back_to_contents,
     batch_query,
@@ -116,15 +117,17 @@ def rename_save(container, request):
     errors, status = [], 400
     if values["id"] != old_name:
         try:
-            editing.move(request, child, {"id": values["id"]})
+            tree.move(request.dbsession, request.caller, child, {"id": values["id"]})
         except Invalid as error:
             errors += error.errors
-        except HTTPConflict as error:
-            errors.append({"field": "id", "message": error.detail})
+        except Conflict as error:
+            errors += error.messages("id")
             status = HTTPConflict.code
     if values["title"] != old_title:
         try:
-            editing.update(request, child, {"title": values["title"]})
+            content.update(
+                request.dbsession, request.caller, child, {"title": values["title"]}
+            )
         except Invalid as error:
             errors += error.errors
     if errors:

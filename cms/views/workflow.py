@@ -2,9 +2,9 @@
 
 from pyramid.view import view_config
 
-from cms import editing
 from cms.models import Node
 from cms.security.permissions import Permission
+from cms.services import content
 from cms.validation import read_json
 from cms.workflow import STATE_TITLES, transitions_from
 
@@ -42,5 +42,5 @@ def workflow_view(node, request):
     permission=Permission.VIEW,
 )
 def fire_transition(node, request):
-    editing.transition(request, node, read_json(request))
+    content.transition(request.dbsession, request.caller, node, read_json(request))
     return workflow_info(request, node)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cms.models import Node, Revision
-from tests.factories import add_folder, bearer, find_user, grant, make_user
+from tests.factories import add_folder, bearer, browser_as, find_user, grant, make_user
 
 HISTORY = "/site/page/@@history"
 
