@@ -30,6 +30,8 @@ def main(global_config, **settings):
         config.include(".traversal")
         # Identity, permissions, CSRF.
         config.include(".security")
+        # The rules of every change; request.caller.
+        config.include(".services")
         # Messages for the page after a form is sent.
         config.include(".flash")
         # The blob store of files and images.

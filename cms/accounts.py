@@ -5,7 +5,6 @@ a change. ``@@`` marks the pages that are not a user or a group: no login or
 group name can contain ``@``.
 """
 
-from cms.principals import PrincipalConflict
 from cms.urls import node_url, site_url
 
 ADD, DELETE, MEMBERS = "@@add", "@@delete", "@@members"
@@ -17,8 +16,8 @@ def url(request, *segments, query=None):
 
 
 def refusal_status(error):
-    """A refusal of the service: 409 for a name already taken, else 400."""
-    return 409 if isinstance(error, PrincipalConflict) else 400
+    """The status a refusal of the service is answered with (409, 400…)."""
+    return error.status
 
 
 def still_a_manager(request, url_if_so):

@@ -6,18 +6,14 @@ caller got (its fields, the batch of children, a draft or not), so the tag
 changes when the node or what it shows changes.
 
 ``If-Match`` on a write compares only uid and version, that is, whether the
-client saw the node as it is now: its children may change meanwhile without
-making an edit of the node stale. The comparison is explicit and answers
-412, which pyramid_retry never replays (a retried StaleDataError would be).
+client saw the node as it is now (:mod:`cms.services.stale`).
 """
 
 import hashlib
 import json
 import re
 
-from pyramid.httpexceptions import HTTPNotModified, HTTPPreconditionFailed
-
-from cms.models import Node
+from pyramid.httpexceptions import HTTPNotModified
 
 ETAG = re.compile(r'"([0-9a-f]{32})-(\d+)(?:-[0-9a-f]*)?"')
 
@@ -41,33 +37,14 @@ def answer_conditional_get(request, node, data, variant=""):
     response.last_modified = node.modified
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match and (
-        if_none_match.strip() == "*" or etag in _tags(if_none_match, weak_ok=True)
+        if_none_match.strip() == "*" or etag in tags(if_none_match, weak_ok=True)
     ):
         raise HTTPNotModified(headers={"ETag": etag, "Vary": "Accept"})
     return etag
 
 
-def check_if_match(request, node):
-    """Raise 412 unless ``If-Match`` (when sent) names the node as it is now.
-
-    The node's row is read again and locked (``FOR UPDATE``; on SQLite the
-    write transaction holds the lock already): a writer that got there first
-    has committed by then, and its new version is what is compared.
-    """
-    header = request.headers.get("If-Match")
-    if header is None or header.strip() == "*":
-        return
-    request.dbsession.refresh(node, with_for_update={"of": Node.__table__})
-    for tag in _tags(header):
-        match = ETAG.fullmatch(tag)
-        if match and match[1] == node.uid.hex and int(match[2]) == node.version:
-            return
-    raise HTTPPreconditionFailed(
-        "The node has changed since you read it (If-Match): read it again."
-    )
-
-
-def _tags(header, weak_ok=False):
+def tags(header, weak_ok=False):
+    """The entity tags of an ``If-Match`` or ``If-None-Match`` header."""
     tags = []
     for part in header.split(","):
         part = part.strip()

@@ -17,6 +17,7 @@ their start and at their end. A field compared so says so (``coarse``).
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import accumulate
@@ -99,6 +100,9 @@ class _BoundedMatcher(SequenceMatcher):
     The price of each is known beforehand and paid from the budget before it
     is made, so a costly diff stops early with :class:`TooCostly`.
     """
+
+    #: The first sequence, which SequenceMatcher keeps (typeshed leaves it out).
+    a: Sequence[str]
 
     def __init__(self, a, b, budget):
         budget.spend(len(a) + len(b))

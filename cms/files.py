@@ -12,8 +12,8 @@ from email.message import Message
 from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
 
 from cms.media import SCALES, NotAnImage, image_info, make_scale, safe_filename, sniff
+from cms.services.errors import Invalid
 from cms.storage import BlobStore, BlobTooLarge, EmptyBlob
-from cms.validation import Invalid
 
 MULTIPART = "multipart/form-data"
 

@@ -19,8 +19,8 @@ from cms.flash import flash
 from cms.models import Node
 from cms.schemas import FIELDS
 from cms.security.permissions import Permission
+from cms.services.errors import Invalid
 from cms.urls import node_url
-from cms.validation import Invalid
 
 #: The view predicate of a form post from a browser (no file fields).
 FORM_POST = "Content-Type:application/x-www-form-urlencoded"

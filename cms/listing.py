@@ -10,9 +10,12 @@ these URLs: they follow ``batching.next`` and ``batching.prev``.
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from pyramid.httpexceptions import HTTPBadRequest
-from sqlalchemy import func, select, tuple_
+from pyramid.request import Request
+from sqlalchemy import ColumnElement, Row, func, select, tuple_
+from sqlalchemy.orm import Session
 
 from cms.models import Node
 from cms.urls import link_url
@@ -38,7 +41,7 @@ SUMMARY_COLUMNS = (
 class Batch:
     """One batch of a node's children and the cursors around it."""
 
-    items: list
+    items: list[Row[Any]]
     total: int
     size: int
     after: str | None = None
@@ -47,9 +50,13 @@ class Batch:
     prev_cursor: str | None = None
     has_prev: bool = False
 
-    def batching(self, request, path, view=None):
+    def batching(
+        self, request: Request, path: str, view: str | None = None
+    ) -> dict[str, str]:
         """Return the ``batching`` object of the JSON contract."""
-        query = {"b_size": self.size} if self.size != _default_size(request) else {}
+        query: dict[str, int | str] = {}
+        if self.size != _default_size(request):
+            query["b_size"] = self.size
         current = dict(query)
         if self.after:
             current["b_after"] = self.after
@@ -72,15 +79,15 @@ class Batch:
         return result
 
 
-def _default_size(request):
+def _default_size(request: Request) -> int:
     return request.registry.settings["cms.batch_size"]
 
 
-def _cursor(row):
+def _cursor(row: Row[Any]) -> str:
     return f"{row.position}.{row.id}"
 
 
-def parse_batch_params(request):
+def parse_batch_params(request: Request) -> tuple[int, str | None, str | None]:
     """Return ``(size, after, before)`` from the request, or raise 400."""
     settings = request.registry.settings
     params = request.GET
@@ -111,7 +118,14 @@ def parse_batch_params(request):
     return size, after, before
 
 
-def children_batch(dbsession, parent, size, after=None, before=None, where=None):
+def children_batch(
+    dbsession: Session,
+    parent: Node,
+    size: int,
+    after: str | None = None,
+    before: str | None = None,
+    where: ColumnElement[bool] | None = None,
+) -> Batch:
     """Return a :class:`Batch` of *parent*'s children.
 
     One query for the rows, and one for the count unless the first batch
@@ -142,7 +156,9 @@ def children_batch(dbsession, parent, size, after=None, before=None, where=None)
         # The first batch holds every child: the count is known, no query.
         total = len(rows)
     else:
-        total = dbsession.scalar(select(func.count()).select_from(Node).where(*scope))
+        total = dbsession.execute(
+            select(func.count()).select_from(Node).where(*scope)
+        ).scalar_one()
     batch = Batch(items=rows, total=total, size=size, after=after, before=before)
     if before is not None:
         rows.reverse()

@@ -10,8 +10,12 @@ It needs nothing but the request: an error page for a URL that could not
 even be traversed (``request.context`` unset) still has a frame.
 """
 
+from typing import Any
+
+from pyramid.config import Configurator
 from pyramid.csrf import get_csrf_token
 from pyramid.events import BeforeRender
+from pyramid.request import Request
 
 from cms.flash import messages
 from cms.models import Node
@@ -24,7 +28,7 @@ from cms.urls import site_url
 FRAME = "frame"
 
 
-def page_frame(request, context=None):
+def page_frame(request: Request, context: object = None) -> dict[str, Any]:
     """Return the frame of a page about *context* (a node, or anything)."""
     node = context if isinstance(context, Node) else None
     identity = request.identity
@@ -49,7 +53,7 @@ def page_frame(request, context=None):
     }
 
 
-def add_frame(event):
+def add_frame(event: BeforeRender) -> None:
     """Give a page template its frame, unless its view built one already."""
     renderer = event.get("renderer_name") or ""
     given = event.rendering_val
@@ -60,5 +64,5 @@ def add_frame(event):
         event[FRAME] = page_frame(request, getattr(request, "context", None))
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     config.add_subscriber(add_frame, BeforeRender)

@@ -1,6 +1,7 @@
-"""Old URLs of moved nodes: find where a missing path has gone.
+"""Old URLs of moved nodes: where to send a request for a missing path.
 
-Asked only when nothing lives at the path. The longest recorded prefix of
+Asked only when nothing lives at the path (the redirects themselves are kept
+by :mod:`cms.services.redirects`). The longest recorded prefix of
 the path wins: ``/old/a/b/@@edit`` follows a redirect from ``/old/`` to
 wherever that node is now, with ``a/b/@@edit`` kept. One query.
 """
@@ -8,11 +9,11 @@ wherever that node is now, with ``a/b/@@edit`` kept. One query.
 from urllib.parse import quote
 
 from pyramid.traversal import split_path_info
-from sqlalchemy import select
 
-from cms.models import Node, Redirect
+from cms.models import Node
 from cms.models.node import is_valid_name
 from cms.security.permissions import Permission
+from cms.services.redirects import longest_redirect
 from cms.traversal import MAX_DEPTH
 from cms.urls import came_through_api, link_url
 
@@ -36,14 +37,9 @@ def find_redirect(request):
         path = f"{path}{segment}/"
         if len(path) > len(existing):
             prefixes.append(path)
-    if not prefixes:
+    found = longest_redirect(request.dbsession, prefixes)
+    if found is None:
         return None
-    redirect = request.dbsession.scalars(
-        select(Redirect).where(Redirect.path.in_(prefixes))
-    ).all()
-    if not redirect:
-        return None
-    found = max(redirect, key=lambda item: len(item.path))
     # Where a node went is only told to those who may see it there.
     if not request.has_permission(Permission.VIEW, found.node):
         return None

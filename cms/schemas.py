@@ -10,6 +10,7 @@ setting what only a dedicated endpoint may change.
 from dataclasses import dataclass
 
 from cms.sanitize import clean_html
+from cms.services.errors import Invalid
 
 
 @dataclass(frozen=True)
@@ -88,3 +89,18 @@ def clean_fields(type_name, data, partial):
         if value is not None:
             values[field.name] = value
     return values, errors
+
+
+def check_fields(data, allowed, required=()):
+    """Raise :class:`Invalid` for unknown or missing fields of *data*."""
+    errors = [
+        {"field": field, "message": "Unknown field."}
+        for field in sorted(set(data) - set(allowed))
+    ]
+    errors += [
+        {"field": field, "message": "Required."}
+        for field in required
+        if field not in data
+    ]
+    if errors:
+        raise Invalid(errors)

@@ -4,8 +4,8 @@ The JSON view returns these dicts as they are; the HTML templates render the
 same dicts. A field that is not in the dict is shown by neither.
 """
 
-from cms.revisions import snapshot, working_copy
 from cms.security.permissions import Permission
+from cms.services.revisions import snapshot, working_copy
 from cms.urls import node_url
 
 
@@ -106,3 +106,23 @@ def breadcrumbs(request, node):
         for item in reversed(node.lineage())
         if request.has_permission(Permission.VIEW, item)
     ]
+
+
+def serialize_user(request, user):
+    return {
+        "@id": node_url(request, "/", f"@@users/{user.login}"),
+        "login": user.login,
+        "email": user.email,
+        "fullname": user.fullname,
+        "active": user.active,
+        "groups": [group.name for group in user.groups],
+        "created": user.created,
+    }
+
+
+def serialize_group(request, group):
+    return {
+        "@id": node_url(request, "/", f"@@groups/{group.name}"),
+        "name": group.name,
+        "title": group.title,
+    }

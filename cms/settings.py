@@ -16,6 +16,8 @@ and ``CMS_TRUSTED_PROXIES`` gives ``cms.trusted_proxies``.
 """
 
 import os
+from collections.abc import Mapping
+from typing import Any
 
 from pyramid.settings import asbool
 
@@ -70,10 +72,12 @@ BOOLEANS = ("pyramid.reload_templates", "cms.secure_cookies")
 MIN_SECRET_LENGTH = 32
 
 
-def load_settings(settings, environ=None):
+def load_settings(
+    settings: Mapping[str, Any], environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Return a copy of *settings* with defaults, overrides and coercions."""
     environ = os.environ if environ is None else environ
-    result = dict(DEFAULTS)
+    result: dict[str, Any] = dict(DEFAULTS)
     result.update(settings)
     for variable, key in ENVIRONMENT_OVERRIDES.items():
         if environ.get(variable):

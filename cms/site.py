@@ -10,7 +10,7 @@ import secrets
 from sqlalchemy import select
 
 from cms.models import ADMINS, Document, Folder, Marker, Node
-from cms.principals import create_user, find_user
+from cms.services.principals import create_user, find_user
 
 #: The login of the administrator that initialize_cms_db creates.
 ADMIN_LOGIN = "admin"
@@ -20,8 +20,11 @@ ROOT_TITLE = "Home"
 #: The marker of a site that got the demo tree.
 DEMO_MARKER = "demo"
 
-#: The demo tree: (name, type, title, description, body, children).
-DEMO_TREE = [
+#: A node of the demo tree: (name, type, title, description, body, children).
+DemoNode = tuple[str, type[Node], str, str, str | None, list["DemoNode"]]
+
+#: The demo tree.
+DEMO_TREE: list[DemoNode] = [
     (
         "getting-started",
         Document,

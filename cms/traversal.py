@@ -21,11 +21,16 @@ roles) stays loaded for the whole request. ``Node.__getitem__`` still works for
 header: the traverser drops the prefix and makes the request ask for JSON.
 """
 
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pyramid.config import Configurator
 from pyramid.httpexceptions import HTTPRequestURITooLong, HTTPServiceUnavailable
 from pyramid.interfaces import ITraverser
+from pyramid.request import Request
 from pyramid.traversal import split_path_info
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from zope.interface import implementer
 
@@ -49,7 +54,7 @@ class SiteRoot:
     __name__ = ""
     __parent__ = None
 
-    def __init__(self, request):
+    def __init__(self, request: Request) -> None:
         self.request = request
 
 
@@ -57,10 +62,10 @@ class SiteRoot:
 class NodeTraverser:
     """Resolve a URL onto the node tree with one query (see the module doc)."""
 
-    def __init__(self, root):
+    def __init__(self, root: SiteRoot) -> None:
         self.root = root
 
-    def __call__(self, request):
+    def __call__(self, request: Request) -> dict[str, Any]:
         if request.matched_route is not None:
             # URL dispatch (health checks, static files) needs no node; a
             # route's "*subpath" (the static files' path) is kept.
@@ -109,7 +114,7 @@ LINEAGE_QUERY = (
 )
 
 
-def _load_lineage(dbsession, segments):
+def _load_lineage(dbsession: Session, segments: Sequence[str]) -> dict[str, Node]:
     """Return ``{path: node}`` for every prefix of *segments* (one query)."""
     paths, path = ["/"], "/"
     for segment in segments[:MAX_DEPTH]:
@@ -121,7 +126,7 @@ def _load_lineage(dbsession, segments):
     return {node.path: node for node in rows}
 
 
-def load_node(dbsession, path):
+def load_node(dbsession: Session, path: str) -> Node | None:
     """Return the node at *path* with its lineage loaded (one query), or None."""
     segments = split_path_info(path)
     nodes = _load_lineage(dbsession, segments)
@@ -136,7 +141,13 @@ def load_node(dbsession, path):
     return node
 
 
-def _result(context, view_name, subpath, traversed, root):
+def _result(
+    context: object,
+    view_name: str,
+    subpath: Iterable[str],
+    traversed: Iterable[str],
+    root: object,
+) -> dict[str, Any]:
     return {
         "context": context,
         "view_name": view_name,
@@ -154,15 +165,15 @@ class SiteRootPredicate:
     Site-wide views (``/@@login``, ``/@@users``…) answer at the root only.
     """
 
-    def __init__(self, value, config):
+    def __init__(self, value: object, config: Configurator) -> None:
         self.value = bool(value)
 
-    def text(self):
+    def text(self) -> str:
         return f"site_root = {self.value}"
 
     phash = text
 
-    def __call__(self, context, request):
+    def __call__(self, context: object, request: Request) -> bool:
         is_root = getattr(context, "parent_id", 0) is None and hasattr(context, "path")
         return is_root == self.value
 
@@ -174,19 +185,19 @@ class SubpathPredicate:
     is one user.
     """
 
-    def __init__(self, value, config):
+    def __init__(self, value: int | str, config: Configurator) -> None:
         self.value = int(value)
 
-    def text(self):
+    def text(self) -> str:
         return f"subpath = {self.value}"
 
     phash = text
 
-    def __call__(self, context, request):
+    def __call__(self, context: object, request: Request) -> bool:
         return len(request.subpath) == self.value
 
 
-def includeme(config):
+def includeme(config: Configurator) -> None:
     """Use :class:`SiteRoot` as the root factory and :class:`NodeTraverser`."""
     config.set_root_factory(SiteRoot)
     config.add_traverser(NodeTraverser, SiteRoot)

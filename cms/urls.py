@@ -4,18 +4,26 @@ Every URL of a node is built here, from ``node.path``: no lineage walk, no
 query. ``cms.public_url``, when set, replaces the request's own host.
 """
 
+from collections.abc import Mapping
 from urllib.parse import quote, urlencode
+
+from pyramid.request import Request
 
 #: The namespace segment that makes any URL answer JSON (see cms.traversal).
 API_PREFIX = "++api++"
 
 
-def site_url(request):
+def site_url(request: Request) -> str:
     """Return the site's base URL, without a trailing slash."""
     return request.registry.settings["cms.public_url"] or request.application_url
 
 
-def node_url(request, path, view=None, query=None):
+def node_url(
+    request: Request,
+    path: str,
+    view: str | None = None,
+    query: Mapping[str, object] | None = None,
+) -> str:
     """Return the URL of the node at *path*, or of its view *view*.
 
     >>> node_url(request, "/about/", "@@edit", {"b_size": 10})
@@ -29,7 +37,7 @@ def node_url(request, path, view=None, query=None):
     return url
 
 
-def came_through_api(request):
+def came_through_api(request: Request) -> bool:
     """Return whether the request's URL starts with ``/++api++``.
 
     Read from the raw path, so that it is known before traversal, and even
@@ -39,7 +47,12 @@ def came_through_api(request):
     return path == f"/{API_PREFIX}" or path.startswith(f"/{API_PREFIX}/")
 
 
-def link_url(request, path, view=None, query=None):
+def link_url(
+    request: Request,
+    path: str,
+    view: str | None = None,
+    query: Mapping[str, object] | None = None,
+) -> str:
     """Return :func:`node_url`, under ``/++api++`` when the request came so.
 
     For the links an answer hands a client to follow (batching, Location,
@@ -53,7 +66,7 @@ def link_url(request, path, view=None, query=None):
     return url
 
 
-def safe_came_from(request, target):
+def safe_came_from(request: Request, target: object) -> str:
     """Return *target* if it points inside this site, else the site's root.
 
     Accepted: a path (``/about/``) or an absolute URL on the site's own

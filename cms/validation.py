@@ -23,16 +23,10 @@ from pyramid.httpexceptions import (
 )
 from pyramid.request import Request as PyramidRequest
 
+from cms.services.errors import Invalid
+
 #: The largest JSON body read (the contract's default).
 MAX_JSON_BYTES = 1024 * 1024
-
-
-class Invalid(HTTPBadRequest):
-    """A 400 with field-level messages: ``[{"field", "message"}, …]``."""
-
-    def __init__(self, errors, message="The request is not valid."):
-        super().__init__(message)
-        self.errors = errors
 
 
 def read_json(request):
@@ -156,21 +150,6 @@ def _form_strings(form):
 
 def includeme(config):
     config.set_request_factory(Request)
-
-
-def check_fields(data, allowed, required=()):
-    """Raise :class:`Invalid` for unknown or missing fields of *data*."""
-    errors = [
-        {"field": field, "message": "Unknown field."}
-        for field in sorted(set(data) - set(allowed))
-    ]
-    errors += [
-        {"field": field, "message": "Required."}
-        for field in required
-        if field not in data
-    ]
-    if errors:
-        raise Invalid(errors)
 
 
 def string_field(data, field, errors, max_length, required=False, default=None):

@@ -8,6 +8,7 @@ every ancestor is published too; the caller decides that from the lineage.
 
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from pyramid.authorization import (
     ALL_PERMISSIONS,
@@ -18,6 +19,10 @@ from pyramid.authorization import (
 )
 
 from cms.security.permissions import Permission as P
+
+if TYPE_CHECKING:
+    # cms.models.node imports this module: the name is for the type checker.
+    from cms.models import Node
 
 #: The principal of members of the ``admins`` group.
 ADMIN_PRINCIPAL = "system:admins"
@@ -61,7 +66,7 @@ VIEW_ROLES = frozenset(_VIEWERS) - {"owner"}
 class Transition:
     id: str
     title: str
-    sources: tuple
+    sources: tuple[str, ...]
     target: str
     permission: P
 
@@ -80,15 +85,19 @@ TRANSITIONS = {
 }
 
 
+#: An ACL entry: ``(Allow or Deny, principal, permission or ALL_PERMISSIONS)``.
+Ace = tuple[str, str, Any]
+
+
 @cache
-def acl_for(state, public):
+def acl_for(state: str, public: bool) -> tuple[Ace, ...]:
     """Return the ACL of a node in *state*; *public*: every ancestor published.
 
     Members of ``admins`` may do anything anywhere. The ACL ends by denying
     everything else, so that a parent's ACL never speaks for its child. There
     are six ACLs in all: each is built once, and is a tuple so none changes.
     """
-    acl = [
+    acl: list[Ace] = [
         (Allow, ADMIN_PRINCIPAL, ALL_PERMISSIONS),
         (Allow, Authenticated, P.AUTHENTICATED),
     ]
@@ -100,7 +109,7 @@ def acl_for(state, public):
     return tuple(acl)
 
 
-def transitions_from(node):
+def transitions_from(node: "Node") -> list[Transition]:
     """Return the transitions *node* may take now, in a stable order.
 
     One that leads back to the node's own state (publishing a published
@@ -114,9 +123,9 @@ def transitions_from(node):
     ]
 
 
-def is_public(node):
+def is_public(node: "Node") -> bool:
     """Return whether *node* and every ancestor are published."""
-    current = node
+    current: Node | None = node
     while current is not None:
         if current.state != PUBLISHED:
             return False

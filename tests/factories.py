@@ -108,11 +108,15 @@ def browser(app, dbsession, user):
     return client
 
 
-def browser_as(app, dbsession, login):
-    """Return :func:`browser` for the user called *login*."""
+def find_user(dbsession, login):
+    """Return the user called *login* (there must be one)."""
     from sqlalchemy import select
 
     from cms.models import User
 
-    user = dbsession.scalars(select(User).where(User.login == login)).one()
-    return browser(app, dbsession, user)
+    return dbsession.scalars(select(User).where(User.login == login)).one()
+
+
+def browser_as(app, dbsession, login):
+    """Return :func:`browser` for the user called *login*."""
+    return browser(app, dbsession, find_user(dbsession, login))

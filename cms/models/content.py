@@ -38,4 +38,9 @@ class Document(Node):
 
 
 #: Content types by their ``@type`` name.
-CONTENT_TYPES = {cls.__name__: cls for cls in (Folder, Document, File, Image)}
+CONTENT_TYPES: dict[str, type[Node]] = {
+    # The class's own name: Node's ``__name__`` property (a node's URL
+    # segment) is for instances, and type checkers take it for this one.
+    cls.__name__: cls  # type: ignore[misc]
+    for cls in (Folder, Document, File, Image)
+}

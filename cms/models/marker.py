@@ -5,6 +5,8 @@ adds the demo tree once and marks it: demo pages an editor deleted later are
 not put back.
 """
 
+from datetime import datetime
+
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -16,4 +18,6 @@ class Marker(Base):
 
     #: What was done, e.g. "demo".
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    created = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    created: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, nullable=False
+    )

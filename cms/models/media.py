@@ -6,6 +6,8 @@ type judged from its content, and its size. An image also keeps its size in
 pixels and its scales (each a blob of its own).
 """
 
+from typing import Any
+
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -37,6 +39,6 @@ class Image(File):
     width: Mapped[int] = mapped_column(Integer)
     height: Mapped[int] = mapped_column(Integer)
     #: ``{"thumb": {"key", "width", "height", "content_type"}, …}``
-    scales: Mapped[dict] = mapped_column(JSON, default=dict)
+    scales: Mapped[dict[str, dict[str, Any]]] = mapped_column(JSON, default=dict)
 
     __mapper_args__ = {"polymorphic_identity": "Image", "polymorphic_load": "inline"}

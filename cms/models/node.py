@@ -10,7 +10,8 @@ PostgreSQL compares the column with the ``C`` collation to match).
 The database enforces what it can: a unique path, a unique name per parent,
 the parent's existence (deleting a node deletes its subtree), and that only
 the root has no parent. The Python API below keeps ``path`` consistent with
-``parent_id`` and ``name``; nothing else writes those columns.
+``parent_id`` and ``name``; nothing else writes those columns. Each change of
+the tree's shape takes the tree lock first (:mod:`cms.models.treelock`).
 """
 
 import re
@@ -44,6 +45,7 @@ from sqlalchemy.orm import (
 )
 
 from cms.models.meta import Base, UTCDateTime, utcnow
+from cms.models.treelock import hold_tree
 from cms.workflow import acl_for, is_public
 
 #: The longest node name; a name is one URL segment.
@@ -76,6 +78,14 @@ class InvalidMove(TreeError):
 
 class NotAContainer(TreeError):
     """This type of node holds no children."""
+
+
+class NodeGone(TreeError):
+    """The node was deleted since it was loaded."""
+
+
+class NodeMoved(TreeError):
+    """The node was moved or renamed since it was loaded."""
 
 
 def is_valid_name(name):
@@ -229,6 +239,7 @@ class Node(Base):
         Without *name*, a unique name is made from the child's title.
         """
         session = object_session(self)
+        hold_tree(session, [self], shared=True)
         if not self.is_container:
             raise NotAContainer(f"a {self.type} holds no children")
         if name is None:
@@ -293,6 +304,8 @@ class Node(Base):
 
         The paths of the whole subtree change in one UPDATE statement.
         """
+        session = object_session(self)
+        hold_tree(session, [self, new_parent])
         if self.parent_id is None:
             raise InvalidMove("the root cannot be moved")
         if not new_parent.is_container:
@@ -301,7 +314,6 @@ class Node(Base):
         if new_parent.path.startswith(self.path):
             raise InvalidMove("an item cannot move into itself or into what it holds")
         new_parent.check_name(name, moving=self)
-        session = object_session(self)
         old_path, new_path = self.path, f"{new_parent.path}{name}/"
         if new_path == old_path:
             return self
@@ -338,6 +350,7 @@ class Node(Base):
         if self.parent_id is None:
             raise InvalidMove("the root cannot be deleted")
         session = object_session(self)
+        hold_tree(session, [self])
         session.flush()
         low, high = subtree_bounds(self.path)
         session.execute(

@@ -5,6 +5,8 @@ so that a renamed or re-created account never inherits another's roles; the
 JSON API names them by login and group name (``user:alice``).
 """
 
+from datetime import datetime
+
 from sqlalchemy import (
     Boolean,
     Column,
@@ -37,10 +39,10 @@ class Group(Base):
     title: Mapped[str] = mapped_column(String(200), default="")
 
     @property
-    def principal(self):
+    def principal(self) -> str:
         return f"group:{self.id}"
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<Group {self.name}>"
 
 
@@ -54,21 +56,23 @@ class User(Base):
     #: An argon2 hash (see :mod:`cms.security.passwords`), never the password.
     password_hash: Mapped[str] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    created: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, nullable=False
+    )
 
     groups: Mapped[list[Group]] = relationship(
         secondary=memberships, lazy="selectin", order_by=Group.name
     )
 
     @property
-    def principal(self):
+    def principal(self) -> str:
         return f"user:{self.id}"
 
     @property
-    def is_admin(self):
+    def is_admin(self) -> bool:
         return any(group.name == ADMINS for group in self.groups)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<User {self.login}>"
 
 
@@ -83,8 +87,10 @@ class LoginSession(Base):
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     csrf_token: Mapped[str] = mapped_column(String(64))
-    created = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-    expires = mapped_column(UTCDateTime, nullable=False)
+    created: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, nullable=False
+    )
+    expires: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
 
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 
@@ -102,9 +108,11 @@ class ApiToken(Base):
     #: is enough, and the lookup is one indexed query.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(200), default="")
-    created = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-    expires = mapped_column(UTCDateTime, nullable=True)
-    last_used = mapped_column(UTCDateTime, nullable=True)
+    created: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, nullable=False
+    )
+    expires: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_used: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 
@@ -117,4 +125,6 @@ class LoginThrottle(Base):
     #: ``login:<name>`` or ``addr:<ip>``.
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    window_start = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    window_start: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, nullable=False
+    )

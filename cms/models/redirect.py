@@ -7,6 +7,8 @@ to live at an old path wins over the redirect, which is only looked at when
 nothing is found.
 """
 
+from datetime import datetime
+
 from sqlalchemy import ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,6 +25,8 @@ class Redirect(Base):
     node_id: Mapped[int] = mapped_column(
         ForeignKey("nodes.id", ondelete="CASCADE"), index=True
     )
-    created = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    created: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, nullable=False
+    )
 
     node: Mapped[Node] = relationship(lazy="joined", innerjoin=True)

@@ -6,6 +6,9 @@ readers get (the live content); when a published node is edited, the newest
 revision is its draft until ``publish`` makes it live (``Node.has_draft``).
 """
 
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,12 +28,14 @@ class Revision(Base):
     )
     #: The author's login when the revision was made (kept if they go).
     author_login: Mapped[str] = mapped_column(String(64), default="")
-    created = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    created: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, nullable=False
+    )
     comment: Mapped[str] = mapped_column(Text, default="")
     #: The node's content fields after this save.
-    data: Mapped[dict] = mapped_column(JSON)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
     #: The names of the fields this save changed.
-    changed: Mapped[list] = mapped_column(JSON, default=list)
+    changed: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     author: Mapped[User | None] = relationship(lazy="select")
 

@@ -44,15 +44,18 @@ class LocalRole(Base):
     )
 
     @property
-    def principal(self):
+    def principal(self) -> str:
         """The internal principal: ``user:<id>`` or ``group:<id>``."""
         if self.user_id is not None:
             return f"user:{self.user_id}"
         return f"group:{self.group_id}"
 
     @property
-    def principal_name(self):
+    def principal_name(self) -> str:
         """The principal as the API names it: ``user:alice``, ``group:staff``."""
+        # The foreign key (and the check constraint) guarantee the row.
         if self.user_id is not None:
+            assert self.user is not None
             return f"user:{self.user.login}"
+        assert self.group is not None
         return f"group:{self.group.name}"

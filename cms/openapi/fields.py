@@ -1,11 +1,11 @@
 """The schemas made from the content fields: new nodes, changes and uploads."""
 
-from cms.editing import FILE_TYPES
 from cms.models import CONTENT_TYPES
 from cms.models.node import MAX_NAME_LENGTH
 from cms.openapi.builders import _object, _string
 from cms.openapi.patterns import CHILD_NAME_PATTERN
-from cms.schemas import FIELDS
+from cms.schemas import FIELDS, Field
+from cms.services.content import FILE_TYPES
 
 #: Types made from a JSON body (files and images are uploaded as multipart).
 JSON_TYPES = tuple(name for name in CONTENT_TYPES if name not in FILE_TYPES)
@@ -42,7 +42,7 @@ def _create_schema(type_name):
 
 def _all_fields():
     """Every content field any type's JSON may write, by name."""
-    fields = {}
+    fields: dict[str, Field] = {}
     for type_fields in FIELDS.values():
         for field in type_fields:
             fields.setdefault(field.name, field)

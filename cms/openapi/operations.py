@@ -6,9 +6,9 @@ from cms.openapi.builders import _json, _operation, _ref, _responses
 # -- paths -----------------------------------------------------------------------
 
 #: Anonymous callers may read published content; writes need a token.
-OPTIONAL_AUTH = [{}, {"bearer": []}]
-BEARER = [{"bearer": []}]
-NO_AUTH = []
+OPTIONAL_AUTH: list[dict[str, list[str]]] = [{}, {"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+NO_AUTH: list[dict[str, list[str]]] = []
 
 
 def _answer(description, schema=None, headers=None, links=None):

@@ -1,7 +1,7 @@
 """The patterns of names, cursors and ETags, as the code checks them."""
 
 from cms.models.node import MAX_NAME_LENGTH
-from cms.principals import LOGIN_PATTERN
+from cms.services.principals import LOGIN_PATTERN
 
 #: A node name as a path parameter (a subset of the valid names: see
 #: :func:`cms.models.node.is_valid_name`; ``.``/``..`` can never match).

@@ -328,7 +328,9 @@ def _schemas():
                     example="/about/",
                 ),
                 "id": _string(MAX_NAME_LENGTH, pattern=CHILD_NAME_PATTERN),
-            }
+            },
+            description="`to`, `id` or both.",
+            minProperties=1,
         ),
         "Copy": _object(
             {

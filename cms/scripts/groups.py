@@ -5,7 +5,12 @@ import sys
 from sqlalchemy import select
 
 from cms.models import Group
-from cms.principals import PrincipalError, create_group, delete_group, find_group
+from cms.services.errors import ServiceError
+from cms.services.principals import (
+    create_group,
+    delete_group,
+    find_group,
+)
 
 HELP = "manage groups: list, add, delete"
 
@@ -37,6 +42,6 @@ def run(request, args):
             delete_group(dbsession, group)
             print(f"Deleted {args.name}.")
         return 0
-    except PrincipalError as error:
+    except ServiceError as error:
         print(f"Refused: {error}", file=sys.stderr)
         return 1

@@ -5,8 +5,8 @@ import sys
 from sqlalchemy import select
 
 from cms.models import ApiToken
-from cms.principals import find_user
 from cms.security.tokens import MAX_LIFETIME, create_token
+from cms.services.principals import find_user
 
 HELP = "manage API tokens: create, list, revoke"
 

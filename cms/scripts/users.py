@@ -10,8 +10,8 @@ import sys
 from sqlalchemy import select
 
 from cms.models import User
-from cms.principals import (
-    PrincipalError,
+from cms.services.errors import Invalid, ServiceError
+from cms.services.principals import (
     create_user,
     delete_user,
     find_user,
@@ -50,7 +50,7 @@ def read_password(args):
         return sys.stdin.readline().rstrip("\n")
     first = getpass.getpass("Password: ")
     if getpass.getpass("Again: ") != first:
-        raise PrincipalError([{"field": "password", "message": "The two differ."}])
+        raise Invalid([{"field": "password", "message": "The two differ."}])
     return first
 
 
@@ -97,6 +97,6 @@ def run(request, args):
             delete_user(dbsession, user)
         print(f"Done: {args.action} {args.login}.")
         return 0
-    except PrincipalError as error:
+    except ServiceError as error:
         print(f"Refused: {error}", file=sys.stderr)
         return 1

@@ -5,10 +5,16 @@ authorized, and :mod:`cms.workflow` for who may do what in each state.
 """
 
 # This package's modules import the models, and the models import
-# cms.security.permissions: so nothing is imported here at module level.
+# cms.security.permissions: so nothing is imported here at run time, and
+# names used only in annotations are imported for the type checker alone.
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pyramid.config import Configurator
+    from pyramid.events import NewRequest
 
 
-def refuse_bad_credentials(event):
+def refuse_bad_credentials(event: "NewRequest") -> None:
     """Answer 401 at once to a request with an invalid bearer token.
 
     Such a client must learn that its token no longer works, even on a page
@@ -30,7 +36,7 @@ def refuse_bad_credentials(event):
             )
 
 
-def includeme(config):
+def includeme(config: "Configurator") -> None:
     from pyramid.events import NewRequest
 
     from cms.security.csrf import SessionRowCSRFStoragePolicy, needs_csrf_check

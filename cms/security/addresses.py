@@ -10,17 +10,33 @@ believes ``X-Forwarded-For`` from anybody); the scheme is set on the
 request as it comes in, so that every URL the site writes has it.
 """
 
-from ipaddress import ip_address, ip_network
+from collections.abc import Iterable
+from ipaddress import (
+    IPv4Address,
+    IPv4Network,
+    IPv6Address,
+    IPv6Network,
+    ip_address,
+    ip_network,
+)
+
+from pyramid.config import Configurator
+from pyramid.events import NewRequest
+from pyramid.request import Request
+
+#: An address or a network, of either IP version.
+Address = IPv4Address | IPv6Address
+Network = IPv4Network | IPv6Network
 
 #: The address of a request whose peer did not say (no ``REMOTE_ADDR``).
 UNKNOWN = "unknown"
 SCHEMES = ("http", "https")
 
 
-def parse_networks(text):
+def parse_networks(text: str) -> tuple[Network, ...]:
     """Return the networks named in *text*: addresses or CIDR networks,
     separated by spaces, commas or lines. A bad one raises ``ValueError``."""
-    networks = []
+    networks: list[Network] = []
     for word in text.replace(",", " ").split():
         try:
             networks.append(ip_network(word, strict=False))
@@ -31,7 +47,7 @@ def parse_networks(text):
     return tuple(networks)
 
 
-def _parse(text):
+def _parse(text: str) -> Address | None:
     """Return *text* as an address, or ``None``."""
     try:
         address = ip_address(text.strip())
@@ -41,11 +57,13 @@ def _parse(text):
     return getattr(address, "ipv4_mapped", None) or address
 
 
-def _trusted(address, networks):
+def _trusted(address: Address | None, networks: Iterable[Network]) -> bool:
     return address is not None and any(address in network for network in networks)
 
 
-def client_address(remote_addr, forwarded_for, networks):
+def client_address(
+    remote_addr: str | None, forwarded_for: str | None, networks: Iterable[Network]
+) -> str:
     """Return the client's address, as text.
 
     It is the peer's (*remote_addr*), unless the peer is a trusted proxy:
@@ -68,7 +86,7 @@ def client_address(remote_addr, forwarded_for, networks):
     return str(client)
 
 
-def request_client_addr(request):
+def request_client_addr(request: Request) -> str:
     """``request.client_addr``: see :func:`client_address`."""
     return client_address(
         request.remote_addr,
@@ -77,7 +95,7 @@ def request_client_addr(request):
     )
 
 
-def believe_forwarded_scheme(event):
+def believe_forwarded_scheme(event: NewRequest) -> None:
     """Take the scheme a trusted proxy says the client used (TLS ends there)."""
     request = event.request
     scheme = request.headers.get("X-Forwarded-Proto", "").strip().lower()
@@ -86,8 +104,6 @@ def believe_forwarded_scheme(event):
         request.environ["wsgi.url_scheme"] = scheme
 
 
-def includeme(config):
-    from pyramid.events import NewRequest
-
+def includeme(config: Configurator) -> None:
     config.add_request_method(request_client_addr, "client_addr", reify=True)
     config.add_subscriber(believe_forwarded_scheme, NewRequest)

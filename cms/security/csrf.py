@@ -8,32 +8,35 @@ form field ``csrf_token`` or the header ``X-CSRF-Token``.
 
 from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.interfaces import ICSRFStoragePolicy
+from pyramid.request import Request
 from pyramid.util import strings_differ
 from zope.interface import implementer
 
+from cms.models import LoginSession
 
-def _session(request):
+
+def _session(request: Request) -> LoginSession | None:
     identity = request.identity
     return identity.session if identity is not None else None
 
 
 @implementer(ICSRFStoragePolicy)
 class SessionRowCSRFStoragePolicy:
-    def new_csrf_token(self, request):
+    def new_csrf_token(self, request: Request) -> str:
         return self.get_csrf_token(request)
 
-    def get_csrf_token(self, request):
+    def get_csrf_token(self, request: Request) -> str:
         session = _session(request)
         return session.csrf_token if session is not None else ""
 
-    def check_csrf_token(self, request, supplied_token):
+    def check_csrf_token(self, request: Request, supplied_token: str | None) -> bool:
         expected = self.get_csrf_token(request)
         return bool(expected) and not strings_differ(
             expected.encode(), (supplied_token or "").encode()
         )
 
 
-def needs_csrf_check(request):
+def needs_csrf_check(request: Request) -> bool:
     """Only requests authenticated by the cookie need the token.
 
     Reading the token from the form parses the body first: a multipart body

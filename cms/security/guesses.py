@@ -8,7 +8,10 @@ A wrong guess is answered with a 4xx, which pyramid_tm would roll back:
 """
 
 from pyramid.httpexceptions import HTTPTooManyRequests
+from pyramid.request import Request
+from pyramid.response import Response
 
+from cms.models import User
 from cms.security.passwords import MAX_LENGTH, verify_password
 from cms.security.throttle import forget_failures, record_failure, retry_after
 
@@ -16,7 +19,9 @@ TOO_MANY = "Too many wrong passwords: try again later."
 CURRENT = "current_password"
 
 
-def check_password(request, login, password_hash, password):
+def check_password(
+    request: Request, login: str, password_hash: str | None, password: str
+) -> bool:
     """Return whether *password* matches *password_hash*: one guess at *login*.
 
     While throttled, raise :class:`HTTPTooManyRequests` (with ``Retry-After``)
@@ -34,14 +39,16 @@ def check_password(request, login, password_hash, password):
     return False
 
 
-def keep_counts(response):
+def keep_counts(response: Response) -> Response:
     """Have pyramid_tm commit *response* although it is a 4xx: it answers a
     wrong guess, whose count must outlive the request."""
     response.headers["X-TM"] = "commit"
     return response
 
 
-def current_password_error(request, user, current):
+def current_password_error(
+    request: Request, user: User, current: object
+) -> dict[str, str] | None:
     """The rule for a new password: changing one's own needs the current one.
 
     Return ``None`` when the change may go on, else the error of the field
@@ -59,7 +66,9 @@ def current_password_error(request, user, current):
     return None
 
 
-def current_password_refusal(request, user, current):
+def current_password_refusal(
+    request: Request, user: User, current: object
+) -> tuple[int, dict[str, str]] | None:
     """:func:`current_password_error` for a form page, answered with
     ``request.response``: ``None``, or ``(status, error)`` to show."""
     try:

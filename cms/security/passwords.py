@@ -17,12 +17,12 @@ MIN_LENGTH = 8
 MAX_LENGTH = 1024
 
 
-def hash_password(password):
+def hash_password(password: str) -> str:
     """Return the argon2 hash of *password*."""
     return _hasher.hash(password)
 
 
-def verify_password(password_hash, password):
+def verify_password(password_hash: str | None, password: str) -> bool:
     """Return whether *password* matches *password_hash*.
 
     With *password_hash* ``None`` (no such account) it still spends the time
@@ -36,7 +36,7 @@ def verify_password(password_hash, password):
         return False
 
 
-def password_problem(password):
+def password_problem(password: object) -> str | None:
     """Return why *password* is not acceptable, or ``None``."""
     if not isinstance(password, str):
         return "Must be a string."

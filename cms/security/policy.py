@@ -9,12 +9,20 @@ the caller's principals: ``system.Everyone``, and for a user
 admins, and ``role:<name>`` for each role held on that context.
 """
 
-from pyramid.authorization import ACLHelper, Authenticated, Everyone
+from typing import Any
+
+from pyramid.authorization import (
+    ACLAllowed,
+    ACLDenied,
+    ACLHelper,
+    Authenticated,
+    Everyone,
+)
 from pyramid.interfaces import ISecurityPolicy
-from pyramid.request import RequestLocalCache
+from pyramid.request import Request, RequestLocalCache
 from zope.interface import implementer
 
-from cms.models import Node
+from cms.models import Node, User
 from cms.security.identity import Identity
 from cms.security.roles import roles_on
 from cms.security.sessions import (
@@ -29,7 +37,7 @@ from cms.security.tokens import load_token
 BAD_CREDENTIALS = "cms.bad_credentials"
 
 
-def bearer_token(request):
+def bearer_token(request: Request) -> tuple[bool, str | None]:
     """Return ``(present, token)`` for the Authorization header."""
     header = request.headers.get("Authorization")
     if header is None:
@@ -41,7 +49,7 @@ def bearer_token(request):
     return True, token
 
 
-def load_identity(request):
+def load_identity(request: Request) -> Identity | None:
     """Return the request's :class:`Identity`, or ``None`` for anonymous."""
     present, token = bearer_token(request)
     if present:
@@ -61,7 +69,7 @@ def load_identity(request):
     return Identity(user=session.user, via="cookie", session=session)
 
 
-def principals_for(identity, context):
+def principals_for(identity: Identity | None, context: object) -> list[str]:
     """Return the principals of *identity* on *context*."""
     principals = [Everyone]
     if identity is not None:
@@ -74,25 +82,35 @@ def principals_for(identity, context):
 
 @implementer(ISecurityPolicy)
 class SecurityPolicy:
-    def __init__(self):
+    def __init__(self) -> None:
         self.identity_cache = RequestLocalCache(load_identity)
         self.helper = ACLHelper()
 
-    def identity(self, request):
+    def identity(self, request: Request) -> Identity | None:
         return self.identity_cache.get_or_create(request)
 
-    def authenticated_userid(self, request):
+    def authenticated_userid(self, request: Request) -> int | None:
         identity = self.identity(request)
         return None if identity is None else identity.user_id
 
-    def permits(self, request, context, permission):
+    def permits(
+        self, request: Request, context: object, permission: str
+    ) -> ACLAllowed | ACLDenied:
         principals = principals_for(self.identity(request), context)
         return self.helper.permits(context, principals, permission)
 
-    def remember(self, request, userid, user=None, **kw):
-        """Start a browser session for *user*; return its cookie headers."""
+    def remember(
+        self, request: Request, userid: int, user: User | None = None, **kw: Any
+    ) -> list[tuple[str, str]]:
+        """Start a browser session for *user* (by default the user *userid*, as
+        Pyramid's ``remember(request, userid)`` says); return its cookie headers.
+        """
+        if user is None:
+            user = request.dbsession.get(User, userid)
+            if user is None:
+                raise ValueError(f"There is no user {userid!r} to remember.")
         return start_session(request, user)
 
-    def forget(self, request, **kw):
+    def forget(self, request: Request, **kw: Any) -> list[tuple[str, str]]:
         """End the browser session; return headers that drop its cookie."""
         return end_session(request)

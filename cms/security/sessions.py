@@ -9,7 +9,9 @@ of the user's rows, so a copied cookie stops working at once.
 import secrets
 from datetime import timedelta
 
+from pyramid.request import Request
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 from webob.cookies import SignedCookieProfile
 
 from cms.models import LoginSession, User
@@ -19,7 +21,7 @@ from cms.security.identity import token_digest
 COOKIE_NAME = "cms_session"
 
 
-def cookie_profile(request):
+def cookie_profile(request: Request) -> SignedCookieProfile:
     """Return the signed cookie profile bound to *request*."""
     settings = request.registry.settings
     profile = SignedCookieProfile(
@@ -34,7 +36,7 @@ def cookie_profile(request):
     return profile.bind(request)
 
 
-def cookie_secret(request):
+def cookie_secret(request: Request) -> str | None:
     """Return the session secret from the request's cookie, if it is signed."""
     if COOKIE_NAME not in request.cookies:
         return None
@@ -45,7 +47,7 @@ def cookie_secret(request):
     return value if isinstance(value, str) else None
 
 
-def load_session(dbsession, secret):
+def load_session(dbsession: Session, secret: str) -> LoginSession | None:
     """Return the live session for *secret* with an active user, or ``None``."""
     return dbsession.scalars(
         select(LoginSession)
@@ -58,7 +60,7 @@ def load_session(dbsession, secret):
     ).one_or_none()
 
 
-def start_session(request, user):
+def start_session(request: Request, user: User) -> list[tuple[str, str]]:
     """Make a new session for *user*; return the headers that set its cookie."""
     end_session(request)
     secret = secrets.token_urlsafe(32)
@@ -74,7 +76,7 @@ def start_session(request, user):
     return cookie_profile(request).get_headers(secret)
 
 
-def end_session(request):
+def end_session(request: Request) -> list[tuple[str, str]]:
     """Delete the request's session, if any; return headers that drop the cookie."""
     secret = cookie_secret(request)
     if secret is not None:
@@ -84,6 +86,6 @@ def end_session(request):
     return cookie_profile(request).get_headers(None)
 
 
-def end_all_sessions(dbsession, user):
+def end_all_sessions(dbsession: Session, user: User) -> None:
     """Delete every session of *user* (after a password change or a lock-out)."""
     dbsession.execute(delete(LoginSession).where(LoginSession.user_id == user.id))

@@ -1,22 +1,25 @@
-"""Reading and replacing a node's local roles (``@@sharing``).
+"""Reading a node's local roles (``@@sharing``).
+
+:mod:`cms.services.sharing` changes them.
 
 The API names principals ``user:<login>`` and ``group:<name>``; rows hold ids.
 """
 
-from sqlalchemy import select
+from collections.abc import Iterable
+from typing import Any
 
-from cms.models import Group, LocalRole, User
+from pyramid.request import Request
+
+from cms.models import LocalRole, Node, User
 from cms.models.sharing import ROLES
-from cms.security.permissions import Permission
 from cms.urls import node_url
-from cms.validation import Invalid, check_fields
 
 OWNER = "owner"
 
 
-def _entries(grants):
+def _entries(grants: Iterable[LocalRole]) -> list[dict[str, Any]]:
     """Group *grants* into ``[{"principal", "roles"}]``, in a stable order."""
-    by_principal = {}
+    by_principal: dict[str, set[str]] = {}
     for grant in grants:
         by_principal.setdefault(grant.principal_name, set()).add(grant.role)
     return [
@@ -25,11 +28,11 @@ def _entries(grants):
     ]
 
 
-def _role_order(role):
+def _role_order(role: str) -> int:
     return (*ROLES, OWNER).index(role)
 
 
-def get_sharing(request, node):
+def get_sharing(request: Request, node: Node) -> dict[str, Any]:
     """Return the node's ``inherit``, own ``entries`` and ``inherited`` roles."""
     entries = _entries(node.local_roles)
     if node.owner_id is not None:
@@ -51,84 +54,3 @@ def get_sharing(request, node):
                 break
             ancestor = ancestor.__parent__
     return {"inherit": node.inherit_roles, "entries": entries, "inherited": inherited}
-
-
-def _parse_entries(dbsession, entries):
-    """Return ``[(user_id, group_id, role)]`` for *entries*, or raise 400."""
-    if not isinstance(entries, list):
-        raise Invalid([{"field": "entries", "message": "A list of entries."}])
-    errors, wanted = [], []
-    for index, entry in enumerate(entries):
-        field = f"entries[{index}]"
-        if not isinstance(entry, dict) or set(entry) - {"principal", "roles"}:
-            errors.append({"field": field, "message": 'Give "principal" and "roles".'})
-            continue
-        principal, roles = entry.get("principal"), entry.get("roles")
-        if not isinstance(principal, str) or principal.partition(":")[0] not in (
-            "user",
-            "group",
-        ):
-            errors.append(
-                {"field": field, "message": "principal: user:<login> or group:<name>."}
-            )
-            continue
-        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
-            errors.append({"field": field, "message": "roles: a list of role names."})
-            continue
-        unknown = sorted(set(roles) - set(ROLES) - {OWNER})
-        if unknown:
-            errors.append(
-                {"field": field, "message": f"No such role: {', '.join(unknown)}."}
-            )
-            continue
-        kind, _, name = principal.partition(":")
-        model = User if kind == "user" else Group
-        column = User.login if kind == "user" else Group.name
-        row = dbsession.scalars(select(model).where(column == name)).one_or_none()
-        if row is None:
-            errors.append(
-                {"field": field, "message": f"No such principal: {principal}."}
-            )
-            continue
-        # "owner" comes from who created the node; it cannot be granted.
-        for role in set(roles) - {OWNER}:
-            wanted.append(
-                (
-                    row.id if kind == "user" else None,
-                    row.id if kind == "group" else None,
-                    role,
-                )
-            )
-    if errors:
-        raise Invalid(errors)
-    return sorted(set(wanted), key=lambda item: (item[0] or 0, item[1] or 0, item[2]))
-
-
-def set_sharing(request, node, data):
-    """Replace the node's own local roles and its inherit flag from *data*.
-
-    A caller who is not an admin may not take away their own right to share
-    the node: that would lock them out (400, nothing changed).
-    """
-    check_fields(data, {"inherit", "entries"}, ("entries",))
-    inherit = data.get("inherit", node.inherit_roles)
-    if not isinstance(inherit, bool):
-        raise Invalid([{"field": "inherit", "message": "Must be true or false."}])
-    wanted = _parse_entries(request.dbsession, data["entries"])
-    node.local_roles = [
-        LocalRole(user_id=user_id, group_id=group_id, role=role)
-        for user_id, group_id, role in wanted
-    ]
-    node.inherit_roles = inherit
-    request.dbsession.flush()
-    if not request.has_permission(Permission.SHARE, node):
-        raise Invalid(
-            [
-                {
-                    "field": "entries",
-                    "message": "You would lose your own right to share this.",
-                }
-            ],
-            "This change would lock you out.",
-        )
-    return get_sharing(request, node)

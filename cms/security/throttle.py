@@ -21,6 +21,7 @@ from datetime import timedelta
 from ipaddress import ip_address, ip_network
 from time import sleep
 
+from pyramid.request import Request
 from sqlalchemy import case, delete, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -35,7 +36,7 @@ MAX_SLOWDOWN = 3.0
 LIMITS = {"address": "cms.login_address_limit", "pair": "cms.login_account_limit"}
 
 
-def _address_key(address):
+def _address_key(address: str) -> str:
     try:
         parsed = ip_address(address)
     except ValueError:
@@ -45,7 +46,7 @@ def _address_key(address):
     return str(parsed)
 
 
-def _keys(login, address):
+def _keys(login: str, address: str) -> dict[str, str]:
     """Return the keys of an attempt's counters, by counter."""
     login, address = login.lower(), _address_key(address)
     return {
@@ -55,12 +56,12 @@ def _keys(login, address):
     }
 
 
-def slowdown(failures, per_failure):
+def slowdown(failures: int, per_failure: float) -> float:
     """Return the seconds an attempt is held back after *failures*."""
     return min(MAX_SLOWDOWN, max(0, failures - SLOW_AFTER) * per_failure)
 
 
-def retry_after(request, login, address):
+def retry_after(request: Request, login: str, address: str) -> int:
     """Return seconds to wait if this login attempt must be refused, else 0.
 
     When earlier attempts failed, the answer is also held back a little (after
@@ -90,7 +91,7 @@ def retry_after(request, login, address):
     return wait
 
 
-def record_failure(request, login, address):
+def record_failure(request: Request, login: str, address: str) -> None:
     """Count one failed attempt for the account, the address and the pair."""
     dbsession = request.dbsession
     window = timedelta(seconds=request.registry.settings["cms.login_window"])
@@ -118,7 +119,7 @@ def record_failure(request, login, address):
         )
 
 
-def forget_failures(request, login, address):
+def forget_failures(request: Request, login: str, address: str) -> None:
     """Clear the account's counts after a success; the address keeps its own,
     or logging in to one's own account would buy more guesses at others."""
     keys = _keys(login, address)

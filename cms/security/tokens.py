@@ -7,8 +7,10 @@ token does not turn every GET into a write.
 
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from cms.models import ApiToken, User
 from cms.models.meta import utcnow
@@ -24,9 +26,11 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 MAX_LIFETIME = 365 * 24 * 3600
 
 
-def token_options(data, default_title=""):
+def token_options(
+    data: dict[str, Any], default_title: str = ""
+) -> tuple[str, int | None]:
     """Return ``(title, expires_in)`` from a request body, or raise 400."""
-    from cms.validation import Invalid
+    from cms.services.errors import Invalid
 
     title, expires_in = data.get("title", default_title), data.get("expires_in")
     errors = []
@@ -43,7 +47,9 @@ def token_options(data, default_title=""):
     return title, expires_in
 
 
-def create_token(dbsession, user, title="", expires_in=None):
+def create_token(
+    dbsession: Session, user: User, title: str = "", expires_in: int | None = None
+) -> tuple[ApiToken, str]:
     """Make a token for *user*; return ``(row, secret)``: the secret is not stored."""
     secret = PREFIX + secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(seconds=expires_in) if expires_in else None
@@ -55,7 +61,7 @@ def create_token(dbsession, user, title="", expires_in=None):
     return token, secret
 
 
-def load_token(dbsession, secret):
+def load_token(dbsession: Session, secret: str) -> ApiToken | None:
     """Return the live token for *secret* of an active user, or ``None``."""
     now = utcnow()
     token = dbsession.scalars(
@@ -74,7 +80,7 @@ def load_token(dbsession, secret):
     return token
 
 
-def serialize_token(token):
+def serialize_token(token: ApiToken) -> dict[str, Any]:
     """Return what the API shows of a token: never its secret or hash."""
     return {
         "id": token.id,

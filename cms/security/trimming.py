@@ -8,14 +8,15 @@ right. It mirrors :func:`cms.workflow.acl_for` and
 :func:`cms.security.roles.roles_on`; a test holds them to the same answers.
 """
 
-from sqlalchemy import exists, false, or_, true
+from pyramid.request import Request
+from sqlalchemy import ColumnElement, exists, false, or_, true
 
 from cms.models import LocalRole, Node
 from cms.security.roles import roles_on
 from cms.workflow import PUBLISHED, VIEW_ROLES, is_public
 
 
-def viewable_children(request, parent):
+def viewable_children(request: Request, parent: Node) -> ColumnElement[bool]:
     """Return a WHERE clause: the children of *parent* the caller may view."""
     identity = request.identity
     if identity is not None and identity.is_admin:

@@ -93,7 +93,7 @@ class Progress:
 
 def referenced_blobs(dbsession):
     """Return ``{key: [path, …]}`` for every blob a node or a revision names."""
-    found = {}
+    found: dict[str, list[str]] = {}
     for path, key in dbsession.execute(select(File.path, File.blob_key)):
         found.setdefault(key, []).append(path)
     for path, scales in dbsession.execute(select(Image.path, Image.scales)):
@@ -380,7 +380,10 @@ def _read_archive(archive):
     records = _read_json(archive, NODES)
     if not isinstance(records, list) or not records:
         raise TransferError(f"{NODES} must be a non-empty list of nodes.")
-    checked, parents, uids = [], {}, set()
+    checked = []
+    # The type of each node read so far, by its path in the archive.
+    parents: dict[str, str] = {}
+    uids: set[uuid.UUID] = set()
     for index, record in enumerate(records):
         label = record.get("path") if isinstance(record, dict) else None
         try:

@@ -86,7 +86,7 @@ def _local_roles(dbsession, in_subtree):
         .outerjoin(Group, LocalRole.group_id == Group.id)
         .where(*in_subtree)
     )
-    roles = {}
+    roles: dict[int, list[dict[str, str]]] = {}
     for node_id, role, login, group in rows:
         principal = f"user:{login}" if login is not None else f"group:{group}"
         roles.setdefault(node_id, []).append({"principal": principal, "role": role})

@@ -17,6 +17,7 @@ from cms.models import (
     User,
 )
 from cms.models.node import RESERVED_ROOT_NAMES, subtree_bounds
+from cms.models.treelock import hold_tree
 from cms.sanitize import clean_html
 from cms.storage import StorageError
 from cms.transfer.archive import (
@@ -72,6 +73,8 @@ def import_subtree(dbsession, store, archive, path, name=None):
     root's fields, roles and history); elsewhere it needs *name*.
     """
     path = normalize_path(path)
+    # Only adding: other additions may go on, but nothing moves meanwhile.
+    hold_tree(dbsession, shared=True)
     target = dbsession.scalars(select(Node).where(Node.path == path)).one_or_none()
     if target is None:
         raise TransferError(f"No node at {path}: import under an existing node.")
@@ -130,7 +133,7 @@ def import_subtree(dbsession, store, archive, path, name=None):
         .execution_options(synchronize_session=False)
     )
     progress = Progress("imported", len(records))
-    created = {}
+    created: dict[str, Node] = {}
     for record in records:
         values = dict(record["values"])
         if "body" in values:
@@ -209,7 +212,7 @@ def _principal_names(records, kind, owners=False):
 
 def _warn_missing(records, users, groups, result):
     """Note the principals the archive names that this site lacks."""
-    missing = {}
+    missing: dict[str, list[int]] = {}
     for record in records:
         if record["owner"] and record["owner"] not in users:
             missing.setdefault(f"user:{record['owner']}", [0, 0])[0] += 1

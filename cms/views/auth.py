@@ -19,12 +19,14 @@ from pyramid.view import view_config, view_defaults
 from sqlalchemy import delete
 
 from cms.models import ApiToken, Node
-from cms.principals import find_user
 from cms.responses import error_response, wants_json
+from cms.schemas import check_fields
 from cms.security.guesses import check_password, keep_counts
 from cms.security.tokens import create_token, token_options
+from cms.services.errors import Invalid
+from cms.services.principals import find_user
 from cms.urls import safe_came_from, site_url
-from cms.validation import Invalid, check_fields, read_json
+from cms.validation import read_json
 
 LOGIN = "cms:templates/auth/login.jinja2"
 LOGOUT = "cms:templates/auth/logout.jinja2"
@@ -88,7 +90,8 @@ class LoginViews:
         login_name = login_name.strip().lower()[:200].replace("\x00", "\ufffd")
         user = find_user(request.dbsession, login_name)
         password_hash = user.password_hash if user is not None and user.active else None
-        if not check_password(request, login_name, password_hash, password):
+        # The password is checked even without a user: the answer takes as long.
+        if not check_password(request, login_name, password_hash, password) or not user:
             return login_failed(request, login_name)
 
         if is_json_request(request):

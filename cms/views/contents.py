@@ -8,7 +8,7 @@ one is :mod:`cms.views.contents_rename`, moving one up or down (buttons, or
 drag and drop) :mod:`cms.views.contents_order`; what these pages share is in
 :mod:`cms.contents`.
 
-Every change goes through :mod:`cms.editing`. A bulk action acts on each item
+Every change goes through :mod:`cms.services`. A bulk action acts on each item
 inside a SAVEPOINT of its own: an item the service refuses stays exactly as it
 was, the others are done, and the flash message names what was not done and
 why.
@@ -16,15 +16,12 @@ why.
 
 from pyramid.httpexceptions import (
     HTTPBadRequest,
-    HTTPClientError,
-    HTTPConflict,
-    HTTPForbidden,
 )
 from pyramid.renderers import render_to_response
 from pyramid.view import view_config, view_defaults
 from sqlalchemy import select
 
-from cms import clipboard, editing
+from cms import clipboard
 from cms.contents import (
     back_to_contents,
     batch_query,
@@ -38,9 +35,10 @@ from cms.flash import flash
 from cms.forms import FORM_POST
 from cms.models import Node
 from cms.security.permissions import Permission
+from cms.services import content, tree
+from cms.services.errors import Forbidden, Invalid, NameClash, ServiceError
 from cms.traversal import load_node
 from cms.urls import node_url
-from cms.validation import Invalid
 from cms.workflow import STATE_TITLES
 
 #: Bulk actions: the past tense for messages, the verb for refusals.
@@ -63,12 +61,12 @@ def reason(error, forbidden):
     """Why the service refused, as the end of a sentence."""
     if isinstance(error, Invalid):
         text = "; ".join(item["message"] for item in error.errors)
-    elif isinstance(error, HTTPForbidden):
+    elif isinstance(error, Forbidden):
         text = forbidden
-    elif isinstance(error, HTTPConflict):
-        text = f"{error.detail}; rename one of them first"
+    elif isinstance(error, NameClash):
+        text = f"{error.message}; rename one of them first"
     else:
-        text = error.detail or error.explanation
+        text = error.message
     text = str(text).rstrip(".")
     first = text.split(" ", 1)[0]
     if len(first) == 1 or first[1:].islower():
@@ -87,7 +85,7 @@ def each(request, items, act, forbidden):
         try:
             with request.dbsession.begin_nested():
                 act(node)
-        except HTTPClientError as error:
+        except ServiceError as error:
             refused.append((title, reason(error, forbidden)))
         else:
             done.append(title)
@@ -168,7 +166,7 @@ class BulkActions:
         done, refused = each(
             request,
             [(node, node.title) for node in nodes],
-            lambda node: editing.remove(request, node),
+            lambda node: content.remove(request.dbsession, request.caller, node),
             "you may not delete it",
         )
         report(request, "delete", done, refused)
@@ -181,7 +179,9 @@ def transition(request, action, nodes):
     def fire(node):
         state = STATE_TITLES[node.state].lower()
         try:
-            editing.transition(request, node, {"transition": action})
+            content.transition(
+                request.dbsession, request.caller, node, {"transition": action}
+            )
         except Invalid:
             message = f"not possible while it is {state}"
             raise Invalid([{"field": "transition", "message": message}]) from None
@@ -236,14 +236,14 @@ def paste(request, container):
         done, failed = each(
             request,
             items,
-            lambda node: editing.copy(request, node, target),
+            lambda node: tree.copy(request.dbsession, request.caller, node, target),
             "you may not copy it",
         )
     else:
         moved = set()
 
         def move_here(node):
-            editing.move(request, node, target)
+            tree.move(request.dbsession, request.caller, node, target)
             moved.add(node.id)
 
         done, failed = each(request, items, move_here, "you may not move it")

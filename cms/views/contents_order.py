@@ -1,26 +1,26 @@
 """``{container}/@@contents-order``: move one child up or down the Contents page.
 
 The Up and Down buttons of a row post here, and so does a drop in
-``contents.js`` (drag and drop); both go through :func:`cms.editing.order`.
+``contents.js`` (drag and drop); both go through :func:`cms.services.tree.order`.
 """
 
 from pyramid.httpexceptions import HTTPConflict, HTTPNoContent, HTTPNotFound
 from pyramid.view import view_config
 from sqlalchemy import func, select, tuple_
 
-from cms import editing
 from cms.contents import back_to_contents, batch_anchor, quoted, selected_children
 from cms.flash import flash
 from cms.forms import FORM_POST
 from cms.models import Node
 from cms.security.permissions import Permission
 from cms.security.trimming import viewable_children
+from cms.services import tree
 
 
 def index_among_all(request, container, child):
     """*child*'s index among all the container's children, listed or not.
 
-    ``editing.order`` counts every child; the page never shows these
+    ``tree.order`` counts every child; the page never shows these
     numbers, which would tell how many hidden children lie between two rows.
     """
     nodes = Node.__table__
@@ -84,7 +84,12 @@ def move_up_or_down(container, request):
         text = f"Moved {quoted(child.title)} {direction}."
     anchor = batch_anchor(request, container)
     index = index_among_all(request, container, target)
-    editing.order(request, container, {"id": child.name, "position": index})
+    tree.order(
+        request.dbsession,
+        request.caller,
+        container,
+        {"id": child.name, "position": index},
+    )
     return order_answer(request, container, text, "info", done=True, anchor=anchor)
 
 

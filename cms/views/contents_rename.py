@@ -2,7 +2,7 @@
 
 A small form for the child's short name and title, reached from a row of
 the Contents page (:mod:`cms.views.contents_page`; what they share is in
-:mod:`cms.contents`). Both changes go through :mod:`cms.editing`, and every
+:mod:`cms.contents`). Both changes go through :mod:`cms.services`, and every
 message is shown at once; a stale form (the child changed since it was
 shown) answers 409 and keeps what was typed.
 """
@@ -10,7 +10,6 @@ shown) answers 409 and keeps what was typed.
 from pyramid.httpexceptions import HTTPConflict, HTTPForbidden, HTTPNotFound
 from pyramid.view import view_config, view_defaults
 
-from cms import editing
 from cms.contents import (
     back_to_contents,
     batch_query,
@@ -22,10 +21,11 @@ from cms.contents import (
 from cms.flash import flash
 from cms.forms import FORM_POST, small_number
 from cms.models import Node
-from cms.revisions import working_copy
 from cms.security.permissions import Permission
+from cms.services import content, tree
+from cms.services.errors import Conflict, Invalid
+from cms.services.revisions import working_copy
 from cms.urls import node_url
-from cms.validation import Invalid
 
 RENAME = "cms:templates/contents/rename.jinja2"
 
@@ -117,15 +117,19 @@ class RenamePage:
         errors, status = [], 400
         if values["id"] != old_name:
             try:
-                editing.move(request, child, {"id": values["id"]})
+                tree.move(
+                    request.dbsession, request.caller, child, {"id": values["id"]}
+                )
             except Invalid as error:
                 errors += error.errors
-            except HTTPConflict as error:
-                errors.append({"field": "id", "message": error.detail})
+            except Conflict as error:
+                errors += error.messages("id")
                 status = HTTPConflict.code
         if values["title"] != old_title:
             try:
-                editing.update(request, child, {"title": values["title"]})
+                content.update(
+                    request.dbsession, request.caller, child, {"title": values["title"]}
+                )
             except Invalid as error:
                 errors += error.errors
         if errors:

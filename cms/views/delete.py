@@ -1,16 +1,16 @@
 """``@@delete``: the page that asks before deleting a node, and its form's POST.
 
 The JSON API deletes with ``DELETE`` on the node itself (:mod:`cms.views.edit`);
-both go through :func:`cms.editing.remove`.
+both go through :func:`cms.services.content.remove`.
 """
 
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config, view_defaults
 
-from cms import editing
 from cms.flash import flash
 from cms.models import Node
 from cms.security.permissions import Permission
+from cms.services import content
 from cms.urls import node_url
 
 CONFIRM = "cms:templates/edit/delete.jinja2"
@@ -31,6 +31,6 @@ class DeletePage:
     def delete_node(self):
         node, request = self.node, self.request
         parent, title = node.__parent__, node.title
-        editing.remove(request, node)
+        content.remove(request.dbsession, request.caller, node)
         flash(request, f"Deleted “{title}”.")
         return HTTPSeeOther(location=node_url(request, parent.path))

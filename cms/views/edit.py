@@ -1,6 +1,6 @@
 """The JSON API that changes the tree: add, update, delete, move, copy, order.
 
-Each view reads the request, hands it to :mod:`cms.editing`, and answers
+Each view reads the request, hands it to :mod:`cms.services`, and answers
 with the node as it now is. The view's permission is the first check; the
 service checks the rest (the target of a move, the type of a child).
 """
@@ -8,11 +8,11 @@ service checks the rest (the target of a move, the type of a child).
 from pyramid.httpexceptions import HTTPNoContent
 from pyramid.view import view_config
 
-from cms import editing
 from cms.files import MULTIPART, read_multipart
 from cms.models import Node
 from cms.responses import node_response
 from cms.security.permissions import Permission
+from cms.services import content, tree
 from cms.validation import read_json
 
 
@@ -26,20 +26,20 @@ def read_body(request):
 @view_config(context=Node, request_method="POST", permission=Permission.ADD)
 def add_child(container, request):
     data, upload = read_body(request)
-    node = editing.create(request, container, data, upload)
+    node = content.create(request.dbsession, request.caller, container, data, upload)
     return node_response(request, node, status=201)
 
 
 @view_config(context=Node, request_method="PATCH", permission=Permission.EDIT)
 def update_node(node, request):
     data, upload = read_body(request)
-    editing.update(request, node, data, upload)
+    content.update(request.dbsession, request.caller, node, data, upload)
     return node_response(request, node)
 
 
 @view_config(context=Node, request_method="DELETE", permission=Permission.DELETE)
 def delete_node(node, request):
-    editing.remove(request, node)
+    content.remove(request.dbsession, request.caller, node)
     return HTTPNoContent()
 
 
@@ -47,7 +47,7 @@ def delete_node(node, request):
     context=Node, name="move", request_method="POST", permission=Permission.EDIT
 )
 def move_node(node, request):
-    editing.move(request, node, read_json(request))
+    tree.move(request.dbsession, request.caller, node, read_json(request))
     return node_response(request, node)
 
 
@@ -55,7 +55,7 @@ def move_node(node, request):
     context=Node, name="copy", request_method="POST", permission=Permission.VIEW
 )
 def copy_node(node, request):
-    copy = editing.copy(request, node, read_json(request))
+    copy = tree.copy(request.dbsession, request.caller, node, read_json(request))
     return node_response(request, copy, status=201)
 
 
@@ -63,5 +63,5 @@ def copy_node(node, request):
     context=Node, name="order", request_method="POST", permission=Permission.EDIT
 )
 def order_child(container, request):
-    editing.order(request, container, read_json(request))
+    tree.order(request.dbsession, request.caller, container, read_json(request))
     return node_response(request, container)

@@ -1,7 +1,7 @@
 """The editor's pages: the forms that add a node and edit one.
 
 Plain HTML forms that work without JavaScript, on top of the same service
-layer as the JSON API (:mod:`cms.editing`): every rule is checked there, and
+layer as the JSON API (:mod:`cms.services`): every rule is checked there, and
 a refusal comes back here as field messages shown next to the fields, with
 what the editor typed kept.
 
@@ -21,7 +21,6 @@ from pyramid.httpexceptions import (
 )
 from pyramid.view import view_config, view_defaults
 
-from cms import editing
 from cms.files import size_text
 from cms.flash import flash
 from cms.forms import (
@@ -35,11 +34,12 @@ from cms.forms import (
 )
 from cms.headers import CONTENT_SECURITY_POLICY
 from cms.models import CONTENT_TYPES, Node
-from cms.revisions import working_copy
 from cms.schemas import FIELDS
 from cms.security.permissions import Permission
+from cms.services import content
+from cms.services.errors import Conflict, Invalid
+from cms.services.revisions import working_copy
 from cms.urls import node_url
-from cms.validation import Invalid
 from cms.workflow import PUBLISHED, TRANSITIONS, transitions_from
 
 FORM = "cms:templates/edit/form.jinja2"
@@ -60,18 +60,18 @@ def form_page(request, node, type_name, values, errors=(), action="@@edit", stat
         "values": values,
         "errors": {error["field"]: error["message"] for error in errors},
         "action": node_url(request, node.path, action),
-        "upload": type_name in editing.FILE_TYPES,
+        "upload": type_name in content.FILE_TYPES,
         "adding": adding,
         "may_publish": request.has_permission(Permission.PUBLISH, node),
         "submission": submission_token(request),
         "rich_text": rich_text,
         "upload_url": (
             node_url(request, node.path, "@@upload")
-            if adding and type_name in editing.FILE_TYPES
+            if adding and type_name in content.FILE_TYPES
             else None
         ),
     }
-    if not adding and type_name in editing.FILE_TYPES:
+    if not adding and type_name in content.FILE_TYPES:
         page["current_file"] = working_copy(request.dbsession, node)
     if not adding and node.state == PUBLISHED:
         page["makes_draft"] = True
@@ -118,7 +118,9 @@ def publish_after_save(request, node):
         publish.permission, node
     ):
         return False
-    editing.transition(request, node, {"transition": publish.id})
+    content.transition(
+        request.dbsession, request.caller, node, {"transition": publish.id}
+    )
     return True
 
 
@@ -195,7 +197,7 @@ class EditorForms:
             page["theirs"] = theirs
             return page
         try:
-            editing.update(request, node, data, upload)
+            content.update(request.dbsession, request.caller, node, data, upload)
         except Invalid as error:
             return edit_refused(request, node, data, error.errors, 400)
         remember_sent(request, node)
@@ -246,13 +248,17 @@ class EditorForms:
             key: value for key, value in data.items() if value != "" or key == "title"
         }
         try:
-            node = editing.create(
-                request, container, {**data, "@type": type_name}, upload
+            node = content.create(
+                request.dbsession,
+                request.caller,
+                container,
+                {**data, "@type": type_name},
+                upload,
             )
         except Invalid as error:
             return refused(data, error.errors, 400)
-        except HTTPConflict as error:
-            return refused(data, [{"field": "id", "message": str(error)}], 409)
+        except Conflict as error:
+            return refused(data, error.messages("id"), 409)
         remember_sent(request, node)
         if not wants_publish(request):
             flash(request, f"Added “{node.title}”.")

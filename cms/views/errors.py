@@ -10,9 +10,11 @@ from pyramid.httpexceptions import (
     HTTPBadRequest,
     HTTPClientError,
     HTTPConflict,
+    HTTPForbidden,
     HTTPInternalServerError,
     HTTPMovedPermanently,
     HTTPNotFound,
+    HTTPPreconditionFailed,
     HTTPSeeOther,
     HTTPServerError,
     HTTPUnauthorized,
@@ -22,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from cms.redirects import find_redirect
 from cms.responses import error_response, wants_json
+from cms.services.errors import Forbidden, ServiceError
 from cms.urls import node_url
 
 log = logging.getLogger(__name__)
@@ -66,6 +69,35 @@ def bad_csrf(exc, request):
         exc,
         "This request lacks a valid security token: reload the page and try again.",
     )
+
+
+#: The HTTP error a service's refusal is answered with, by status.
+SERVICE_STATUSES = {
+    error.code: error
+    for error in (
+        HTTPBadRequest,
+        HTTPForbidden,
+        HTTPNotFound,
+        HTTPConflict,
+        HTTPPreconditionFailed,
+    )
+}
+
+
+def refusal_response(request, exc):
+    """Return the response for a service's refusal (cms.services.errors)."""
+    http = SERVICE_STATUSES[exc.status]()
+    if isinstance(exc, Forbidden) and request.identity is None:
+        # As for a view's permission: anonymous callers are asked to log in.
+        return forbidden(http, request)
+    # Field errors go with a 400 only (the contract's error shape).
+    errors = exc.errors if http.code == 400 else None
+    return error_response(request, http, exc.message, errors=errors or None)
+
+
+@exception_view_config(ServiceError)
+def refused(exc, request):
+    return refusal_response(request, exc)
 
 
 @exception_view_config(StaleDataError)

@@ -1,7 +1,7 @@
 """The site managers' pages for groups: ``/@@groups`` and the pages below it.
 
 Plain HTML forms beside the JSON views of :mod:`cms.views.principals`, on the
-same service layer (:mod:`cms.principals`), as the users' pages are
+same service layer (:mod:`cms.services.principals`), as the users' pages are
 (:mod:`cms.views.user_pages`); what both share is in :mod:`cms.accounts`.
 
 Pages (members of ``admins`` only, at the site root only):
@@ -20,8 +20,9 @@ from cms.flash import flash
 from cms.forms import FORM_POST, by_field, read_form
 from cms.models import Group, Node, User
 from cms.models.principals import memberships
-from cms.principals import (
-    PrincipalError,
+from cms.security.permissions import Permission
+from cms.services.errors import ServiceError
+from cms.services.principals import (
     create_group,
     delete_group,
     find_group,
@@ -29,7 +30,6 @@ from cms.principals import (
     update_group,
     update_user,
 )
-from cms.security.permissions import Permission
 
 NO_SUCH_USER = "There is no user by this login."
 
@@ -123,7 +123,7 @@ class GroupPages:
         if not errors:
             try:
                 update_group(self.dbsession, group, values)
-            except PrincipalError as error:
+            except ServiceError as error:
                 errors = error.errors
         if errors:
             return self.group_page(group, values, errors, status=400)
@@ -137,7 +137,7 @@ class GroupPages:
             return self.add_page(values, errors, status=400)
         try:
             group = create_group(self.dbsession, values)
-        except PrincipalError as error:
+        except ServiceError as error:
             return self.add_page(values, error.errors, refusal_status(error))
         flash(self.request, f"Added group {group.name}.")
         return HTTPSeeOther(location=url(self.request, "@@groups", group.name))
@@ -171,7 +171,7 @@ class GroupPages:
         name = group.name
         try:
             delete_group(self.dbsession, group)
-        except PrincipalError as error:
+        except ServiceError as error:
             flash(self.request, error.errors[0]["message"], "error")
             return HTTPSeeOther(location=url(self.request, "@@groups", name))
         flash(self.request, f"Deleted group {name}.")
@@ -207,7 +207,7 @@ class GroupPages:
             done = f"Added {user.login} to the group."
         try:
             update_user(self.dbsession, user, {"groups": names})
-        except PrincipalError as error:
+        except ServiceError as error:
             flash(self.request, error.errors[0]["message"], "error")
             return HTTPSeeOther(location=here)
         flash(self.request, done)

@@ -3,24 +3,25 @@
 JSON for integrators; for browsers, the same names are the history page (the
 revisions, newest first, a form to compare two, a revert button for each),
 the page of one revision with its differences from another, and the revert
-form's POST, which goes through :func:`cms.editing.revert` like the JSON.
+form's POST, which goes through :func:`cms.services.content.revert` like the JSON.
 """
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config, view_defaults
 from sqlalchemy import select
 
-from cms import editing
 from cms.diff import diff_revisions, field_label
 from cms.flash import flash
 from cms.forms import FORM_POST, small_number
 from cms.models import Node, Revision
 from cms.responses import error_response, node_response
-from cms.revisions import get_revision, latest_revision
 from cms.security.permissions import Permission
 from cms.serializers import serialize_content
+from cms.services import content
+from cms.services.errors import Invalid
+from cms.services.revisions import get_revision, latest_revision
 from cms.urls import node_url
-from cms.validation import Invalid, read_json
+from cms.validation import read_json
 
 HISTORY_PAGE = "cms:templates/history/history.jinja2"
 REVISION_PAGE = "cms:templates/history/revision.jinja2"
@@ -88,7 +89,7 @@ class History:
     context=Node, name="revert", request_method="POST", permission=Permission.EDIT
 )
 def revert(node, request):
-    editing.revert(request, node, read_json(request))
+    content.revert(request.dbsession, request.caller, node, read_json(request))
     return node_response(request, node)
 
 
@@ -192,6 +193,7 @@ class HistoryPages:
         else:
             against = get_revision(request.dbsession, node, revision.version - 1)
         latest = latest_revision(request.dbsession, node)
+        assert latest is not None  # there is one: the revision shown
         return {
             **common(request, node, latest),
             "title": f"Version {revision.version}: {node.title}",
@@ -235,11 +237,12 @@ class HistoryPages:
             return HTTPSeeOther(location=location)
         number = small_number(request.POST.get("version"))
         try:
-            editing.revert(request, node, {"version": number})
+            content.revert(request.dbsession, request.caller, node, {"version": number})
         except Invalid:
             flash(request, "There is no such version of this page.", "error")
             return HTTPSeeOther(location=location)
         after = latest_revision(request.dbsession, node)
+        assert after is not None  # the revert made one
         if after.version == newest:
             flash(request, f"Version {number} is what the page holds already.")
         elif node.has_draft:

@@ -3,7 +3,7 @@
 One page with a form for each; the forms post to ``/@@preferences/profile``,
 ``/@@preferences/password``, ``/@@preferences/tokens`` (make a token) and
 ``/@@preferences/revoke``. The rules are the service layer's
-(:func:`cms.principals.update_user`, :mod:`cms.security.tokens`).
+(:func:`cms.services.principals.update_user`, :mod:`cms.security.tokens`).
 
 A new password ends every session of the user (:func:`update_user`); the
 browser that changed it gets a fresh session at once. The current password
@@ -24,12 +24,12 @@ from cms.flash import flash
 from cms.forms import FORM_POST, by_field, read_form, small_number
 from cms.models import ApiToken, Node
 from cms.models.meta import utcnow
-from cms.principals import PrincipalError, update_user
 from cms.security.guesses import current_password_refusal
 from cms.security.permissions import Permission
 from cms.security.tokens import create_token, token_options
+from cms.services.errors import Invalid, ServiceError
+from cms.services.principals import update_user
 from cms.urls import node_url
-from cms.validation import Invalid
 
 PAGE = "cms:templates/accounts/preferences.jinja2"
 #: The longest lifetime offered for a token, in days (the service's limit).
@@ -114,7 +114,7 @@ class Preferences:
         if not errors:
             try:
                 update_user(self.dbsession, self.user, values)
-            except PrincipalError as error:
+            except ServiceError as error:
                 errors = error.errors
         if errors:
             return self.page(values, errors, status=400)
@@ -137,7 +137,7 @@ class Preferences:
             return self.page(errors=[error], status=400)
         try:
             update_user(self.dbsession, self.user, {"password": values["new_password"]})
-        except PrincipalError as error:
+        except ServiceError as error:
             errors = [{**e, "field": "new_password"} for e in error.errors]
             return self.page(errors=errors, status=400)
         headers = None

@@ -7,7 +7,6 @@ included), checked like a login. Anonymous callers get 401 and learn nothing.
 """
 
 from pyramid.httpexceptions import (
-    HTTPConflict,
     HTTPForbidden,
     HTTPNoContent,
     HTTPNotFound,
@@ -17,38 +16,28 @@ from sqlalchemy import select
 
 from cms.forms import small_number
 from cms.models import ApiToken, Group, Node, User
-from cms.principals import (
-    PrincipalConflict,
-    PrincipalError,
+from cms.schemas import check_fields
+from cms.security.guesses import CURRENT, current_password_error, keep_counts
+from cms.security.permissions import Permission
+from cms.security.tokens import create_token, serialize_token, token_options
+from cms.serializers import serialize_group, serialize_user
+from cms.services.errors import Invalid
+from cms.services.principals import (
     create_group,
     create_user,
     delete_group,
     delete_user,
     find_group,
     find_user,
-    serialize_group,
-    serialize_user,
     update_group,
     update_user,
 )
-from cms.responses import error_response
-from cms.security.guesses import CURRENT, current_password_error, keep_counts
-from cms.security.permissions import Permission
-from cms.security.tokens import create_token, serialize_token, token_options
-from cms.validation import Invalid, check_fields, read_json
+from cms.validation import read_json
+from cms.views.errors import refusal_response
 
 USER_FIELDS = {"login", "password", "email", "fullname", "groups", "active"}
 #: What users may change about themselves; the rest is for admins.
 SELF_FIELDS = {"password", "email", "fullname"}
-
-
-def _apply(action, *args):
-    try:
-        return action(*args)
-    except PrincipalConflict as error:
-        raise HTTPConflict(error.errors[0]["message"]) from None
-    except PrincipalError as error:
-        raise Invalid(error.errors) from None
 
 
 @view_defaults(context=Node, site_root=True, renderer="json", accept="application/json")
@@ -76,7 +65,7 @@ class Users:
     def create(self):
         data = read_json(self.request)
         check_fields(data, USER_FIELDS)
-        user = _apply(create_user, self.dbsession, data)
+        user = create_user(self.dbsession, data)
         body = serialize_user(self.request, user)
         self.request.response.status = 201
         self.request.response.location = body["@id"]
@@ -120,11 +109,8 @@ class Users:
             # Checked before anything changes: a wrong one is kept (counted).
             error = current_password_error(self.request, user, current)
             if error:
-                invalid = Invalid([error])
-                return keep_counts(
-                    error_response(self.request, invalid, errors=invalid.errors)
-                )
-        _apply(update_user, self.dbsession, user, data)
+                return keep_counts(refusal_response(self.request, Invalid([error])))
+        update_user(self.dbsession, user, data)
         return serialize_user(self.request, user)
 
     @view_config(
@@ -134,7 +120,7 @@ class Users:
         permission=Permission.MANAGE_PRINCIPALS,
     )
     def delete(self):
-        _apply(delete_user, self.dbsession, self._target())
+        delete_user(self.dbsession, self._target())
         return HTTPNoContent()
 
 
@@ -170,7 +156,7 @@ class Groups:
     def create(self):
         data = read_json(self.request)
         check_fields(data, {"name", "title"})
-        group = _apply(create_group, self.dbsession, data)
+        group = create_group(self.dbsession, data)
         body = serialize_group(self.request, group)
         self.request.response.status = 201
         self.request.response.location = body["@id"]
@@ -181,13 +167,11 @@ class Groups:
         group = self._target()
         data = read_json(self.request)
         check_fields(data, {"title"})
-        return serialize_group(
-            self.request, _apply(update_group, self.dbsession, group, data)
-        )
+        return serialize_group(self.request, update_group(self.dbsession, group, data))
 
     @view_config(request_method="DELETE", subpath=1)
     def delete(self):
-        _apply(delete_group, self.dbsession, self._target())
+        delete_group(self.dbsession, self._target())
         return HTTPNoContent()
 
 

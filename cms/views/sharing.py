@@ -3,7 +3,7 @@
 The page is a table of users and groups with a checkbox per role that may be
 granted; roles inherited from above are shown with the node they come from.
 A search adds users and groups to the table, a checkbox blocks inheritance,
-and one POST saves it all through :func:`cms.security.sharing.set_sharing`,
+and one POST saves it all through :func:`cms.services.sharing.set_sharing`,
 which holds every rule: this module only turns the form into its input.
 """
 
@@ -19,9 +19,11 @@ from cms.forms import FORM_POST
 from cms.models import Group, Node, User
 from cms.models.sharing import ROLES
 from cms.security.permissions import Permission
-from cms.security.sharing import OWNER, get_sharing, set_sharing
+from cms.security.sharing import OWNER, get_sharing
+from cms.services.errors import Invalid
+from cms.services.sharing import set_sharing
 from cms.urls import node_url
-from cms.validation import Invalid, read_json
+from cms.validation import read_json
 
 PAGE = "cms:templates/sharing/sharing.jinja2"
 #: The most users and groups one search adds to the table.
@@ -60,7 +62,9 @@ class Sharing:
 
     @view_config(request_method="POST")
     def change_sharing(self):
-        return set_sharing(self.request, self.node, read_json(self.request))
+        request = self.request
+        set_sharing(request.dbsession, request.caller, self.node, read_json(request))
+        return get_sharing(request, self.node)
 
 
 # -- the page ------------------------------------------------------------------
@@ -310,7 +314,12 @@ class SharingPage:
             if roles
         ]
         try:
-            set_sharing(request, node, {"inherit": inherit, "entries": entries})
+            set_sharing(
+                request.dbsession,
+                request.caller,
+                node,
+                {"inherit": inherit, "entries": entries},
+            )
         except Invalid as error:
             # set_sharing may have written before it refused: write nothing.
             request.tm.doom()

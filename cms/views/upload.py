@@ -2,7 +2,7 @@
 
 Each file becomes an Image when its bytes are a PNG, JPEG, GIF or WebP
 picture, and a File otherwise, titled with its file name, through the same
-service as every other add (:func:`cms.editing.create`). A file that is
+service as every other add (:func:`cms.services.content.create`). A file that is
 refused (too large, empty, an image that cannot be read) does not stop the
 others; one message then says what was added and what was not, and why.
 
@@ -20,15 +20,15 @@ from pyramid.httpexceptions import (
 )
 from pyramid.view import view_config, view_defaults
 
-from cms import editing
 from cms.files import MULTIPART, Upload, check_complete, size_text
 from cms.flash import flash
 from cms.forms import already_sent, remember_sent, sent_again, submission_token
 from cms.media import IMAGE_TYPES, safe_filename
 from cms.models import Node
 from cms.security.permissions import Permission
+from cms.services import content
+from cms.services.errors import Invalid
 from cms.urls import node_url
-from cms.validation import Invalid
 
 PAGE = "cms:templates/edit/upload.jinja2"
 #: The most files one request may carry.
@@ -149,7 +149,9 @@ def add_file(request, container, part):
         return result
     type_name = "Image" if upload.content_type in IMAGE_TYPES.values() else "File"
     try:
-        node = editing.create(request, container, {"@type": type_name}, upload)
+        node = content.create(
+            request.dbsession, request.caller, container, {"@type": type_name}, upload
+        )
     except Invalid as error:
         result["reason"] = (
             "not a readable image" if type_name == "Image" else reason(error)

@@ -1,7 +1,7 @@
 """The site managers' pages for users: ``/@@users`` and the pages below it.
 
 Plain HTML forms beside the JSON views of :mod:`cms.views.principals`, on the
-same service layer (:mod:`cms.principals`): every rule (a taken login, a bad
+same service layer (:mod:`cms.services.principals`): every rule (a taken login, a bad
 e-mail address, keeping one active admin…) is checked there, and a refusal
 comes back here as a message next to its field, with what was typed kept
 (never a password).
@@ -25,15 +25,15 @@ from cms.accounts import ADD, DELETE, refusal_status, still_a_manager, url
 from cms.flash import flash
 from cms.forms import FORM_POST, by_field, read_form
 from cms.models import Group, Node, User
-from cms.principals import (
-    PrincipalError,
+from cms.security.guesses import current_password_refusal
+from cms.security.permissions import Permission
+from cms.services.errors import ServiceError
+from cms.services.principals import (
     create_user,
     delete_user,
     find_user,
     update_user,
 )
-from cms.security.guesses import current_password_refusal
-from cms.security.permissions import Permission
 
 #: Users shown on one page of ``/@@users``.
 PAGE_SIZE = 50
@@ -179,7 +179,7 @@ class UserPages:
                 user = create_user(self.dbsession, {**data, "login": values["login"]})
             else:
                 update_user(self.dbsession, user, data)
-        except PrincipalError as error:
+        except ServiceError as error:
             return self.form_page(values, error.errors, user, refusal_status(error))
         headers = self._keep_own_session(user, "password" in data)
         flash(self.request, f"Added user {user.login}." if adding else "Saved.")
@@ -222,7 +222,7 @@ class UserPages:
         login = user.login
         try:
             delete_user(self.dbsession, user)
-        except PrincipalError as error:
+        except ServiceError as error:
             flash(self.request, error.errors[0]["message"], "error")
             return HTTPSeeOther(location=url(self.request, "@@users", login))
         flash(self.request, f"Deleted user {login}.")

@@ -7,13 +7,14 @@ form and get the page back, with a message.
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config, view_defaults
 
-from cms import editing
 from cms.flash import flash
 from cms.forms import FORM_POST
 from cms.models import Node
 from cms.security.permissions import Permission
+from cms.services import content
+from cms.services.errors import Invalid
 from cms.urls import node_url
-from cms.validation import Invalid, read_json
+from cms.validation import read_json
 from cms.workflow import STATE_TITLES, transitions_from
 
 
@@ -49,7 +50,7 @@ class Workflow:
     @view_config(request_method="POST")
     def fire_transition(self):
         node, request = self.node, self.request
-        editing.transition(request, node, read_json(request))
+        content.transition(request.dbsession, request.caller, node, read_json(request))
         return workflow_info(request, node)
 
 
@@ -63,8 +64,11 @@ class Workflow:
 )
 def workflow_button(node, request):
     try:
-        editing.transition(
-            request, node, {"transition": request.POST.get("transition")}
+        content.transition(
+            request.dbsession,
+            request.caller,
+            node,
+            {"transition": request.POST.get("transition")},
         )
     except Invalid:
         flash(request, "That change of state is not possible now.", "error")

@@ -1,7 +1,11 @@
 """Bad URLs and parameters get a clear 4xx, as a page or as JSON, never a 500."""
 
-import pytest
+import json
 
+import pytest
+from sqlalchemy import func, select
+
+from cms.models import Node, Revision
 from tests.factories import add_document, add_folder
 
 JSON = {"Accept": "application/json"}
@@ -90,9 +94,37 @@ def test_bad_input_changes_nothing(testapp, dbsession, site, count_queries):
     assert all(sql.lstrip().upper().startswith("SELECT") for sql in statements)
 
 
-@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
-def test_writing_methods_are_not_allowed_yet(testapp, site, method):
+WRITES = [
+    ("POST", "/about/", {"@type": "Document", "title": "Sneaky"}, 401),
+    ("PATCH", "/about/p1/", {"title": "Defaced"}, 401),
+    ("DELETE", "/about/p1/", None, 401),
+    # No view writes with PUT: there is nothing at that address.
+    ("PUT", "/about/p1/", {"@type": "Document", "title": "Defaced"}, 404),
+]
+
+
+def everything(dbsession):
+    """What a write could change: every node, and the count of revisions."""
+    nodes = dbsession.execute(
+        select(Node.path, Node.title, Node.state, Node.version).order_by(Node.path)
+    ).all()
+    return nodes, dbsession.scalar(select(func.count()).select_from(Revision))
+
+
+@pytest.mark.parametrize(("method", "path", "body", "status"), WRITES)
+def test_an_anonymous_write_is_refused_and_changes_nothing(
+    testapp, dbsession, site, method, path, body, status
+):
+    before = everything(dbsession)
     response = testapp.request(
-        "/about/", method=method, headers=JSON, expect_errors=True
+        path,
+        method=method,
+        headers={**JSON, "Content-Type": "application/json"},
+        body=b"" if body is None else json.dumps(body).encode(),
+        expect_errors=True,
     )
-    assert 400 <= response.status_int < 500
+    assert response.status_int == status
+    if status == 401:
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+        assert response.json["error"]["type"] == "Unauthorized"
+    assert everything(dbsession) == before

@@ -15,7 +15,6 @@ import time
 import uuid
 import warnings
 import zipfile
-from types import SimpleNamespace
 
 import pytest
 from PIL import Image as PILImage
@@ -38,8 +37,9 @@ from cms.models import (
     Revision,
     User,
 )
-from cms.revisions import record, save_content
 from cms.scripts import admin, initialize_db
+from cms.services.caller import Caller
+from cms.services.revisions import record, save_content
 from cms.site import get_root
 from cms.storage import BlobStore
 from tests.sites import site_ini
@@ -165,10 +165,10 @@ def png_bytes(width=600, height=400):
     return out.getvalue()
 
 
-def acting(session, user):
-    """A request-like object for cms.revisions, acting as *user*."""
-    return SimpleNamespace(
-        dbsession=session, identity=SimpleNamespace(user_id=user.id, user=user)
+def acting(user):
+    """The caller of cms.services.revisions: *user*, who may do anything."""
+    return Caller(
+        user_id=user.id, login=user.login, permits=lambda *_: True, site_url=""
     )
 
 
@@ -183,7 +183,7 @@ def build_content(site):
         alice = session.scalars(select(User).where(User.login == "alice")).one()
         bob = session.scalars(select(User).where(User.login == "bob")).one()
         staff = session.scalars(select(Group).where(Group.name == "staff")).one()
-        as_alice = acting(session, alice)
+        as_alice = acting(alice)
         root = get_root(session)
         content = root.add(
             Folder(title="Content", description="All of it", state="published"),
@@ -204,10 +204,10 @@ def build_content(site):
             ),
             "page",
         )
-        record(as_alice, page, "Created", ["title", "description", "body"])
+        record(session, as_alice, page, "Created", ["title", "description", "body"])
         page.state = "published"
-        record(as_alice, page, "Publish", ["state"])
-        save_content(as_alice, page, {"body": "<p>Two</p>"}, "Edited")
+        record(session, as_alice, page, "Publish", ["state"])
+        save_content(session, as_alice, page, {"body": "<p>Two</p>"}, "Edited")
         content.add(Document(title="Private note", body="<p>secret</p>"), "private")
         content.add(Document(title="Pending note", state="pending"), "pending")
 
@@ -228,7 +228,7 @@ def build_content(site):
         inner = restricted.add(
             Document(title="Inner", body="<p>in</p>", owner_id=bob.id), "inner"
         )
-        record(acting(session, bob), inner, "Created", ["title", "body"])
+        record(session, acting(bob), inner, "Created", ["title", "body"])
 
         files = content.add(Folder(title="Files", state="published"), "files")
         # A file whose first version's blob only its history still references.
@@ -246,9 +246,9 @@ def build_content(site):
             ),
             "report.pdf",
         )
-        record(as_alice, report, "Created", ["title", "blob_key"])
+        record(session, as_alice, report, "Created", ["title", "blob_key"])
         report.blob_key, report.size = second.key, second.size
-        record(as_alice, report, "Replaced the file", ["blob_key", "size"])
+        record(session, as_alice, report, "Replaced the file", ["blob_key", "size"])
         doomed = files.add(Document(title="Doomed"), "doomed")
 
         data = png_bytes()
@@ -279,7 +279,7 @@ def build_content(site):
             ),
             "photo.png",
         )
-        record(as_alice, photo, "Created", ["title", "blob_key", "scales"])
+        record(session, as_alice, photo, "Created", ["title", "blob_key", "scales"])
         # A gap in the positions (0, 2) and an order that is not the paths'.
         doomed.delete()
         files.set_position(0)

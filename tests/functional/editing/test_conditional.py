@@ -91,19 +91,24 @@ def test_current_if_match_is_accepted(testapp, people, page):
 @pytest.mark.parametrize(
     "header", ["garbage", '"x"', 'W/"abc"', ",,,", '"' + "0" * 32 + '-1"']
 )
-def test_malformed_if_match_is_412(testapp, people, page, header):
+def test_malformed_if_match_is_412(testapp, dbsession, people, page, header):
     testapp.patch_json(
         "/site/page/",
         {"title": "No"},
         headers={**people["editor"], "If-Match": header},
         status=412,
     )
+    dbsession.refresh(page)
+    assert page.title == "Page"
 
 
 def test_star_matches_any(testapp, people, page):
-    testapp.patch_json(
-        "/site/page/", {"title": "Yes"}, headers={**people["editor"], "If-Match": "*"}
-    )
+    editor = people["editor"]
+    testapp.patch_json("/site/page/", {"title": "Meanwhile"}, headers=editor)
+    data = testapp.patch_json(
+        "/site/page/", {"title": "Yes"}, headers={**editor, "If-Match": "*"}, status=200
+    ).json
+    assert data["title"] == "Yes"
 
 
 def test_html_and_json_have_different_etags(testapp, people, page):

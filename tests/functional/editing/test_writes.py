@@ -93,10 +93,13 @@ class TestCreate:
             dbsession.scalars(select(Node).where(Node.parent_id == site.id)).all() == []
         )
 
-    def test_nothing_goes_under_a_file(self, testapp, people, site):
+    def test_a_document_holds_children(self, testapp, people, site):
         # Documents may hold children; Files may not (see the upload tests).
         parent = add(testapp, people["editor"], id="doc", title="Doc").json
-        add(testapp, people["editor"], container=parent["@id"], title="Child")
+        child = add(testapp, people["editor"], container=parent["@id"], title="Child")
+        assert child.location == "http://example.com/site/doc/child/"
+        listed = testapp.get(parent["@id"], headers=people["editor"]).json["items"]
+        assert [item["id"] for item in listed] == ["child"]
 
 
 class TestUpdate:
@@ -182,6 +185,7 @@ class TestDelete:
 
     def test_the_root_stays(self, testapp, people):
         testapp.delete("/", headers=people["admin"], status=403)
+        assert testapp.get("/", headers=people["admin"]).json["items_total"] == 1
 
 
 class TestMove:

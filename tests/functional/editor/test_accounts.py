@@ -7,7 +7,6 @@ from cms.models import Group, LoginSession, User
 from cms.security.passwords import verify_password
 from tests.factories import (
     PASSWORD,
-    browser,
     ensure_group,
     grant,
     make_user,
@@ -18,7 +17,10 @@ NEW_PASSWORD = "a brand new passphrase"
 
 @pytest.fixture
 def people(testapp, dbsession, root):
-    """An admin, an editor of the whole site, alice of staff, and bob."""
+    """An admin, an editor of the whole site, alice of staff, and bob.
+
+    These users alone, not the shared tree's: the pages list and count them.
+    """
     make_user(dbsession, "boss", groups=["admins"], fullname="Big Boss")
     grant(root, make_user(dbsession, "editor"), "editor")
     make_user(
@@ -42,18 +44,14 @@ def group(dbsession, name):
     return dbsession.scalars(select(Group).where(Group.name == name)).one_or_none()
 
 
-def as_user(app, dbsession, login):
-    return browser(app, dbsession, user(dbsession, login))
+@pytest.fixture
+def boss(browser_for, people):
+    return browser_for("boss")
 
 
 @pytest.fixture
-def boss(app, dbsession, people):
-    return as_user(app, dbsession, "boss")
-
-
-@pytest.fixture
-def editor(app, dbsession, people):
-    return as_user(app, dbsession, "editor")
+def editor(browser_for, people):
+    return browser_for("editor")
 
 
 def csrf_token(client):
@@ -344,8 +342,8 @@ class TestEditUser:
         # No new password given: the old one stays.
         assert alice.password_hash == old_hash
 
-    def test_a_new_password_ends_the_users_sessions(self, boss, app, dbsession):
-        alices_browser = as_user(app, dbsession, "alice")
+    def test_a_new_password_ends_the_users_sessions(self, boss, browser_for, dbsession):
+        alices_browser = browser_for("alice")
         alices_browser.get("/@@preferences", status=200)
         form = boss.get("/@@users/alice").forms["user-form"]
         form["password"] = NEW_PASSWORD

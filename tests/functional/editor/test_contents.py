@@ -4,21 +4,20 @@ import pytest
 import webtest
 from sqlalchemy import select
 
-from cms.models import File, Node, Redirect, User
+from cms.models import File, Node, Redirect
 from tests.factories import (
     add_document,
     add_folder,
     bearer,
-    browser_as,
+    find_user,
     grant,
     make_user,
 )
 
 
 @pytest.fixture
-def site(testapp, dbsession, root):
-    """/site/ with three pages, a folder, a file; roles as the logins say."""
-    site = add_folder(root, "site", "Site")
+def site(site, dbsession, root):
+    """/site/ with three pages, a folder, a file; /other/ shared alike."""
     add_document(site, "alpha", "Alpha", state="private")
     add_document(site, "beta", "Beta", state="published")
     folder = add_folder(site, "box", "Box", state="private")
@@ -35,15 +34,9 @@ def site(testapp, dbsession, root):
         ),
         "notes.txt",
     )
-    add_folder(root, "other", "Other", state="private")
-    for login, role in (
-        ("editor", "editor"),
-        ("reader", "reader"),
-        ("contributor", "contributor"),
-    ):
-        user = make_user(dbsession, login)
-        grant(site, user, role)
-        grant(root["other"], user, role)
+    other = add_folder(root, "other", "Other", state="private")
+    for role in ("editor", "reader", "contributor"):
+        grant(other, find_user(dbsession, role), role)
     stranger = make_user(dbsession, "stranger")
     # Private, someone else's, and blocking the roles granted above it: no
     # one on /site/ but its owner may see it.
@@ -57,21 +50,6 @@ def site(testapp, dbsession, root):
     )
     dbsession.flush()
     return site
-
-
-@pytest.fixture
-def editor(app, dbsession, site):
-    return browser_as(app, dbsession, "editor")
-
-
-@pytest.fixture
-def reader(app, dbsession, site):
-    return browser_as(app, dbsession, "reader")
-
-
-@pytest.fixture
-def contributor(app, dbsession, site):
-    return browser_as(app, dbsession, "contributor")
 
 
 def node_at(dbsession, path):
@@ -144,9 +122,9 @@ class TestPage:
         response = testapp.get("/site/@@contents", status=303)
         assert "/@@login?came_from=" in response.location
 
-    def test_an_owner_who_may_edit_but_not_add(self, app, dbsession, site):
+    def test_an_owner_who_may_edit_but_not_add(self, browser_for, site):
         # "secret" is a private page of its owner's, who holds no role here.
-        stranger = browser_as(app, dbsession, "stranger")
+        stranger = browser_for("stranger")
         page = stranger.get("/site/secret/@@contents")
         assert page.html.h1.text == "Contents of “Secret plans”"
         assert page.html.select_one("#order-form") is not None
@@ -231,8 +209,8 @@ class TestTrimming:
         secret = node_at(dbsession, "/site/secret/")
         assert (secret.title, secret.position) == ("Secret plans", 4)
 
-    def test_its_owner_sees_it(self, app, dbsession, site):
-        stranger = browser_as(app, dbsession, "stranger")
+    def test_its_owner_sees_it(self, browser_for, site):
+        stranger = browser_for("stranger")
         # An owner may edit what is theirs, but this is not their folder.
         stranger.get("/site/@@contents", status=403)
 
@@ -833,8 +811,7 @@ class TestDragAndDrop:
 
 def test_json_clients_find_no_such_view(app, dbsession, site):
     """The pages are HTML alone: a JSON client gets a 404, as before them."""
-    user = dbsession.scalars(select(User).where(User.login == "editor")).one()
-    headers = bearer(dbsession, user)
+    headers = bearer(dbsession, find_user(dbsession, "editor"))
     client = webtest.TestApp(app, extra_environ={"HTTP_HOST": "example.com"})
     for name in ("contents", "contents-delete", "contents-order", "contents-rename"):
         for method in ("get", "post"):

@@ -10,44 +10,15 @@ import pytest
 from sqlalchemy import func, select
 
 from cms.models import Node, Revision
-from tests.factories import (
-    add_document,
-    add_folder,
-    browser,
-    browser_as,
-    grant,
-    make_user,
-)
+from tests.factories import add_document
 
 
 @pytest.fixture
-def site(testapp, dbsession, root):
-    site = add_folder(root, "site", "Site")
+def site(site, dbsession):
     add_document(site, "page", "Page", state="private", body="<p>old</p>")
     add_document(site, "live", "Live", body="<p>live</p>")
-    for login, role in (
-        ("editor", "editor"),
-        ("reader", "reader"),
-        ("contributor", "contributor"),
-    ):
-        grant(site, make_user(dbsession, login), role)
     dbsession.flush()
     return site
-
-
-@pytest.fixture
-def editor(app, dbsession, site):
-    return browser_as(app, dbsession, "editor")
-
-
-@pytest.fixture
-def reader(app, dbsession, site):
-    return browser_as(app, dbsession, "reader")
-
-
-@pytest.fixture
-def contributor(app, dbsession, site):
-    return browser_as(app, dbsession, "contributor")
 
 
 def title_of(dbsession, path):
@@ -77,7 +48,7 @@ class TestToolbar:
         links = {a.text for a in bar.select("a")}
         assert {"Edit", "Add Document", "Add Folder", "Delete"} <= links
 
-    def test_links_follow_the_type_and_the_role(self, editor, app, dbsession, site):
+    def test_links_follow_the_type_and_the_role(self, editor, admin):
         def links(client, path):
             page = client.get(path).html
             return {a.text for a in page.select("nav.toolbar a, nav.user a")}
@@ -89,11 +60,7 @@ class TestToolbar:
         add_file["file"] = ("notes.txt", b"Some notes")
         add_file.submit(status=303)
         assert not {"Contents", "Upload files"} & links(editor, "/site/notes.txt/")
-        admin = make_user(dbsession, "chief", groups=["admins"])
-        dbsession.flush()
-        assert {"Sharing", "Users", "Groups"} <= links(
-            browser(app, dbsession, admin), "/site/"
-        )
+        assert {"Sharing", "Users", "Groups"} <= links(admin, "/site/")
 
     def test_readers_and_anonymous_get_none(self, testapp, reader, site):
         assert reader.get("/site/page/").html.select_one("nav.toolbar") is None

@@ -5,26 +5,19 @@ import copy
 import pytest
 from sqlalchemy import func, select
 
-from cms.models import Node, Revision, User
-from tests.factories import add_folder, bearer, browser_as, grant, make_user
+from cms.models import Node, Revision
+from tests.factories import add_folder, bearer, browser_as, find_user, grant, make_user
 
 HISTORY = "/site/page/@@history"
 
 
 @pytest.fixture
-def site(testapp, dbsession, root):
-    site = add_folder(root, "site", "Site")
-    grant(site, make_user(dbsession, "ed"), "editor")
-    grant(site, make_user(dbsession, "rita"), "reader")
+def site(site, dbsession, root):
+    """The shared /site/, and /other/ with an editor of its own."""
     other = add_folder(root, "other", "Other")
     grant(other, make_user(dbsession, "otto"), "editor")
     dbsession.flush()
     return site
-
-
-@pytest.fixture
-def ed(app, dbsession, site):
-    return browser_as(app, dbsession, "ed")
 
 
 def edit(client, path, **fields):
@@ -35,14 +28,14 @@ def edit(client, path, **fields):
 
 
 @pytest.fixture
-def page(ed):
+def page(editor):
     """A private page with three versions: created, retitled, body changed."""
-    form = ed.get("/site/@@add?type=Document").forms["edit-form"]
+    form = editor.get("/site/@@add?type=Document").forms["edit-form"]
     form["title"], form["id"] = "Old title", "page"
     form["body"] = "<p>First words here.</p>"
     form.submit(status=303)
-    edit(ed, "/site/page/", title="New title")
-    edit(ed, "/site/page/", body="<p>First words changed here.</p><p>More.</p>")
+    edit(editor, "/site/page/", title="New title")
+    edit(editor, "/site/page/", body="<p>First words changed here.</p><p>More.</p>")
     return "/site/page/"
 
 
@@ -71,12 +64,12 @@ def message(page):
 
 
 class TestHistory:
-    def test_versions_newest_first(self, ed, page):
-        history = ed.get(HISTORY)
+    def test_versions_newest_first(self, editor, page):
+        history = editor.get(HISTORY)
         rows = history.html.select("table.history tbody tr")
         assert [row["data-version"] for row in rows] == ["3", "2", "1"]
         cells = [td.text.strip() for td in rows[0].select("td")]
-        assert cells[0] == "ed"
+        assert cells[0] == "editor"
         assert cells[2] == "Edited"
         assert cells[3] == "Body"
         assert rows[0].select_one("time")["datetime"]
@@ -86,8 +79,8 @@ class TestHistory:
         buttons = history.html.select("button[form=history-revert]")
         assert [button["value"] for button in buttons] == ["2", "1"]
 
-    def test_compare_two_chosen_versions(self, ed, page):
-        form = ed.get(HISTORY).forms["history-compare"]
+    def test_compare_two_chosen_versions(self, editor, page):
+        form = editor.get(HISTORY).forms["history-compare"]
         form["against"] = "1"
         response = form.submit(status=303)
         assert response.location == (
@@ -105,20 +98,20 @@ class TestHistory:
         ]
         assert diff.html.select_one(".diff-coarse") is None
 
-    def test_a_version_against_the_one_before(self, ed, page):
-        diff = ed.get(HISTORY + "/2")
+    def test_a_version_against_the_one_before(self, editor, page):
+        diff = editor.get(HISTORY + "/2")
         assert diff.html.h2.text == "Changes from version 1 to version 2"
         assert diff.html.select_one('[data-field="title"]').name == "section"
         # What did not change is there, folded.
         unchanged = diff.html.select_one('details[data-field="body"]')
         assert "(unchanged)" in unchanged.summary.text
-        assert ed.get(HISTORY + "/1").html.h2.text == "What the first version held"
+        assert editor.get(HISTORY + "/1").html.h2.text == "What the first version held"
 
-    def test_the_same_version_twice(self, ed, page):
-        diff = ed.get(HISTORY + "/2", {"against": "2"})
+    def test_the_same_version_twice(self, editor, page):
+        diff = editor.get(HISTORY + "/2", {"against": "2"})
         assert "the same content" in diff.html.select_one(".no-changes").text
 
-    def test_stored_markup_is_shown_as_text(self, ed, page, dbsession):
+    def test_stored_markup_is_shown_as_text(self, editor, page, dbsession):
         evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
         revision = Revision(
             node_id=node(dbsession).id,
@@ -131,21 +124,21 @@ class TestHistory:
         dbsession.add(revision)
         dbsession.flush()
         for url in (HISTORY, HISTORY + "/4", HISTORY + "/3?against=4"):
-            response = ed.get(url)
+            response = editor.get(url)
             main = response.html.select_one("main")
             assert not main.select("script, img, em, b, i")
             if url != HISTORY:
                 assert "&lt;script&gt;" in response.text
-        assert "<b>eve</b>" in ed.get(HISTORY).html.select_one("tbody td").text
+        assert "<b>eve</b>" in editor.get(HISTORY).html.select_one("tbody td").text
 
-    def test_older_versions_are_a_page_away(self, ed, page, dbsession):
+    def test_older_versions_are_a_page_away(self, editor, page, dbsession):
         page_id = node(dbsession).id
         dbsession.add_all(
             Revision(node_id=page_id, version=number, data={"title": f"T{number}"})
             for number in range(4, 61)
         )
         dbsession.flush()
-        history = ed.get(HISTORY)
+        history = editor.get(HISTORY)
         assert len(history.html.select("tbody tr")) == 50
         older = history.click("Older versions")
         rows = [tr["data-version"] for tr in older.html.select("tbody tr")]
@@ -165,8 +158,8 @@ class TestHistory:
             ("?before=x", 400, "before"),
         ],
     )
-    def test_unknown_versions_are_a_clear_4xx(self, ed, page, url, status, text):
-        response = ed.get(HISTORY + url, status=status)
+    def test_unknown_versions_are_a_clear_4xx(self, editor, page, url, status, text):
+        response = editor.get(HISTORY + url, status=status)
         assert text in response.html.select_one("main").text
 
     def test_a_costly_diff_is_shown_coarser(self, app, testapp, dbsession, site):
@@ -192,8 +185,7 @@ class TestHistory:
         assert body.select("del") and body.select("ins")
 
     def test_the_json_is_unchanged(self, testapp, dbsession, page):
-        ed = dbsession.scalars(select(User).where(User.login == "ed")).one()
-        headers = bearer(dbsession, ed)
+        headers = bearer(dbsession, find_user(dbsession, "editor"))
         items = testapp.get(HISTORY, headers=headers).json["items"]
         assert [item["version"] for item in items] == [3, 2, 1]
         data = testapp.get(HISTORY + "/2", headers=headers).json
@@ -202,8 +194,8 @@ class TestHistory:
 
 
 class TestRevert:
-    def test_revert_a_private_page(self, ed, page, dbsession):
-        history = ed.get(HISTORY)
+    def test_revert_a_private_page(self, editor, page, dbsession):
+        history = editor.get(HISTORY)
         response = history.forms["history-revert"].submit("version", value="1")
         assert response.status_int == 303
         assert response.location == "http://example.com/site/page/@@history"
@@ -215,19 +207,19 @@ class TestRevert:
         assert node(dbsession).title == "Old title"
         assert versions(dbsession) == 4
 
-    def test_from_the_page_of_a_version(self, ed, page, dbsession):
-        form = ed.get(HISTORY + "/2").forms["history-revert"]
+    def test_from_the_page_of_a_version(self, editor, page, dbsession):
+        form = editor.get(HISTORY + "/2").forms["history-revert"]
         form.submit("version").follow()
         assert node(dbsession).body == "<p>First words here.</p>"
         assert node(dbsession).title == "New title"
 
-    def test_a_published_page_gets_a_draft(self, ed, page, dbsession, testapp):
-        ed.post(
+    def test_a_published_page_gets_a_draft(self, editor, page, dbsession, testapp):
+        editor.post(
             "/site/page/@@workflow",
-            {"transition": "publish", "csrf_token": csrf(ed)},
+            {"transition": "publish", "csrf_token": csrf(editor)},
             status=303,
         )
-        history = ed.get(HISTORY)
+        history = editor.get(HISTORY)
         assert history.html.select_one("#history-draft-preview") is None
         response = history.forms["history-revert"].submit("version", value="1")
         after = response.follow()
@@ -238,39 +230,39 @@ class TestRevert:
         assert testapp.get("/site/page/").html.h1.text == "New title"
         link = after.html.select_one("#history-draft-preview")
         assert link["href"] == "http://example.com/site/page/?version=draft"
-        assert ed.get(link["href"]).html.h1.text == "Old title"
+        assert editor.get(link["href"]).html.h1.text == "Old title"
 
-    def test_a_stale_form_reverts_nothing(self, ed, page, dbsession):
-        form = ed.get(HISTORY).forms["history-revert"]
-        edit(ed, "/site/page/", title="Meanwhile")
+    def test_a_stale_form_reverts_nothing(self, editor, page, dbsession):
+        form = editor.get(HISTORY).forms["history-revert"]
+        edit(editor, "/site/page/", title="Meanwhile")
         after = form.submit("version", value="1").follow()
         assert "has changed since" in message(after)
         assert "error" in after.html.select(".message")[-1]["class"]
         assert node(dbsession).title == "Meanwhile"
         assert versions(dbsession) == 4
 
-    def test_a_double_submit_reverts_once(self, ed, page, dbsession):
-        form = ed.get(HISTORY).forms["history-revert"]
+    def test_a_double_submit_reverts_once(self, editor, page, dbsession):
+        form = editor.get(HISTORY).forms["history-revert"]
         form.submit("version", value="1")
         after = form.submit("version", value="1").follow()
         assert "has changed since" in message(after)
         assert versions(dbsession) == 4
 
     @pytest.mark.parametrize("version", ["99", "abc", "", "0", "99999999999"])
-    def test_an_unknown_version(self, ed, page, dbsession, version):
-        body = {"csrf_token": csrf(ed), "latest": "3", "version": version}
-        after = ed.post(HISTORY, body, status=303).follow()
+    def test_an_unknown_version(self, editor, page, dbsession, version):
+        body = {"csrf_token": csrf(editor), "latest": "3", "version": version}
+        after = editor.post(HISTORY, body, status=303).follow()
         assert message(after) == "There is no such version of this page."
         assert versions(dbsession) == 3
 
-    def test_the_current_version(self, ed, page, dbsession):
-        body = {"csrf_token": csrf(ed), "latest": "3", "version": "3"}
-        after = ed.post(HISTORY, body, status=303).follow()
+    def test_the_current_version(self, editor, page, dbsession):
+        body = {"csrf_token": csrf(editor), "latest": "3", "version": "3"}
+        after = editor.post(HISTORY, body, status=303).follow()
         assert message(after) == "Version 3 is what the page holds already."
         assert versions(dbsession) == 3
 
-    def test_without_the_csrf_token(self, ed, page, dbsession):
-        form = ed.get(HISTORY).forms["history-revert"]
+    def test_without_the_csrf_token(self, editor, page, dbsession):
+        form = editor.get(HISTORY).forms["history-revert"]
         form["csrf_token"] = ""
         form.submit("version", value="1", status=400)
         assert node(dbsession).title == "New title"
@@ -278,9 +270,11 @@ class TestRevert:
 
 
 class TestPermission:
-    @pytest.mark.parametrize("login", ["rita", "otto"])
-    def test_readers_and_editors_elsewhere_may_not(self, app, dbsession, page, login):
-        other = browser_as(app, dbsession, login)
+    @pytest.mark.parametrize("login", ["reader", "otto"])
+    def test_readers_and_editors_elsewhere_may_not(
+        self, browser_for, dbsession, page, login
+    ):
+        other = browser_for(login)
         for url in (HISTORY, HISTORY + "/2", HISTORY + "/3?against=1"):
             response = other.get(url, status=403)
             assert "Old title" not in response.text
@@ -295,16 +289,15 @@ class TestPermission:
         testapp.post(HISTORY, {"latest": "3", "version": "1"}, status=303)
         assert versions(dbsession) == 3
 
-    def test_the_draft_preview_is_for_editors(self, app, ed, page, dbsession):
-        ed.post(
+    def test_the_draft_preview_is_for_editors(self, editor, reader, page):
+        editor.post(
             "/site/page/@@workflow",
-            {"transition": "publish", "csrf_token": csrf(ed)},
+            {"transition": "publish", "csrf_token": csrf(editor)},
             status=303,
         )
-        edit(ed, "/site/page/", title="Secret draft")
-        assert ed.get(HISTORY).html.select_one("#history-draft-preview")
-        rita = browser_as(app, dbsession, "rita")
-        response = rita.get("/site/page/?version=draft", status=403)
+        edit(editor, "/site/page/", title="Secret draft")
+        assert editor.get(HISTORY).html.select_one("#history-draft-preview")
+        response = reader.get("/site/page/?version=draft", status=403)
         assert "Secret draft" not in response.text
 
 

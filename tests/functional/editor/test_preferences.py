@@ -10,7 +10,7 @@ from cms.models.meta import utcnow
 from cms.security.passwords import verify_password
 from cms.security.sessions import COOKIE_NAME
 from cms.security.tokens import create_token
-from tests.factories import PASSWORD, browser, make_user
+from tests.factories import PASSWORD, make_user
 
 NEW_PASSWORD = "a brand new passphrase"
 #: Past any clock drift between a request and the test reading its result.
@@ -29,13 +29,9 @@ def user(dbsession, login):
     return dbsession.scalars(select(User).where(User.login == login)).one_or_none()
 
 
-def as_user(app, dbsession, login):
-    return browser(app, dbsession, user(dbsession, login))
-
-
 @pytest.fixture
-def alice(app, dbsession, people):
-    return as_user(app, dbsession, "alice")
+def alice(browser_for, people):
+    return browser_for("alice")
 
 
 def tokens_of(dbsession, login):
@@ -178,8 +174,8 @@ class TestPassword:
         form["new_password_again"] = new if again is None else again
         return form
 
-    def test_change_it_and_stay_logged_in(self, alice, app, dbsession):
-        other_browser = as_user(app, dbsession, "alice")
+    def test_change_it_and_stay_logged_in(self, alice, browser_for, dbsession):
+        other_browser = browser_for("alice")
         old_cookie = alice.cookies[COOKIE_NAME]
         response = self.change(alice).submit(status=303)
         assert response.location == "http://example.com/@@preferences"
@@ -191,7 +187,7 @@ class TestPassword:
         alice.get("/@@preferences", status=200)
         # ... every other one ended, the old cookie included.
         other_browser.get("/@@preferences", status=303)
-        stale = browser(app, dbsession, user(dbsession, "alice"))
+        stale = browser_for("alice")
         stale.set_cookie(COOKIE_NAME, old_cookie)
         stale.get("/@@preferences", status=303)
         sessions = select(func.count()).select_from(LoginSession)

@@ -1,15 +1,13 @@
 """The sharing page: roles by user and group, search, block inheritance."""
 
 import pytest
-from sqlalchemy import select
 
-from cms.models import User
 from tests.factories import (
     add_document,
     add_folder,
     bearer,
-    browser_as,
     ensure_group,
+    find_user,
     grant,
     make_user,
 )
@@ -19,6 +17,9 @@ PAGE = "/site/section/@@sharing"
 
 @pytest.fixture
 def site(testapp, dbsession, root):
+    # A tree of its own: these tests are about who is listed and found, so
+    # each principal here is named and placed for them (the shared tree's
+    # "admin" user would be found by a search for the admins group).
     site = add_folder(root, "site", "Site")
     section = add_folder(site, "section", "Section")
     add_document(section, "page", "Page", state="private")
@@ -34,13 +35,13 @@ def site(testapp, dbsession, root):
 
 
 @pytest.fixture
-def mia(app, dbsession, site):
-    return browser_as(app, dbsession, "mia")
+def mia(browser_for, site):
+    return browser_for("mia")
 
 
 def stored(testapp, dbsession, path="/site/section/"):
     """The node's sharing as the JSON API tells it (to an admin)."""
-    boss = dbsession.scalars(select(User).where(User.login == "boss")).one()
+    boss = find_user(dbsession, "boss")
     return testapp.get(f"{path}@@sharing", headers=bearer(dbsession, boss)).json
 
 
@@ -75,8 +76,7 @@ class TestPage:
         assert not page.forms["sharing-form"]["block"].checked
 
     def test_the_owner_is_marked(self, mia, dbsession, site):
-        olaf = dbsession.scalars(select(User).where(User.login == "olaf")).one()
-        site["section"].owner_id = olaf.id
+        site["section"].owner_id = find_user(dbsession, "olaf").id
         dbsession.flush()
         owner = row(mia.get(PAGE), "user:olaf")
         assert owner.select_one(".badge.owner").text == "Owner"
@@ -92,8 +92,7 @@ class TestPage:
         )
 
     def test_the_json_is_unchanged(self, testapp, dbsession, site):
-        mia = dbsession.scalars(select(User).where(User.login == "mia")).one()
-        headers = bearer(dbsession, mia)
+        headers = bearer(dbsession, find_user(dbsession, "mia"))
         data = testapp.get(PAGE, headers=headers).json
         assert data["entries"] == [{"principal": "group:staff", "roles": ["reader"]}]
         # A form body is no JSON: still refused as before.
@@ -101,7 +100,7 @@ class TestPage:
 
 
 class TestSave:
-    def test_grant_a_found_user(self, mia, testapp, dbsession, app):
+    def test_grant_a_found_user(self, mia, testapp, dbsession, browser_for):
         page = mia.get(PAGE, {"q": "olaf"})
         assert "found" in row(page, "user:olaf")["class"]
         form = page.forms["sharing-form"]
@@ -114,7 +113,7 @@ class TestSave:
         assert {"principal": "user:olaf", "roles": ["editor"]} in stored(
             testapp, dbsession
         )["entries"]
-        browser_as(app, dbsession, "olaf").get("/site/section/@@edit", status=200)
+        browser_for("olaf").get("/site/section/@@edit", status=200)
 
     def test_remove_a_role(self, mia, testapp, dbsession):
         form = mia.get(PAGE).forms["sharing-form"]
@@ -122,10 +121,10 @@ class TestSave:
         form.submit(status=303)
         assert stored(testapp, dbsession)["entries"] == []
 
-    def test_block_inheritance(self, app, testapp, dbsession, site):
-        rita = browser_as(app, dbsession, "rita")
+    def test_block_inheritance(self, browser_for, testapp, dbsession, site):
+        rita = browser_for("rita")
         rita.get("/site/section/page/", status=200)
-        boss = browser_as(app, dbsession, "boss")
+        boss = browser_for("boss")
         form = boss.get(PAGE).forms["sharing-form"]
         form["block"] = True
         page = form.submit(status=303).follow()
@@ -163,9 +162,11 @@ class TestSave:
         entries = stored(testapp, dbsession)["entries"]
         assert {"principal": "user:olaf", "roles": ["reader"]} in entries
 
-    def test_a_stale_form_loses_no_one_elses_change(self, mia, app, testapp, dbsession):
+    def test_a_stale_form_loses_no_one_elses_change(
+        self, mia, browser_for, testapp, dbsession
+    ):
         mine = mia.get(PAGE).forms["sharing-form"]
-        theirs = browser_as(app, dbsession, "boss").get(PAGE, {"q": "olaf"})
+        theirs = browser_for("boss").get(PAGE, {"q": "olaf"})
         other = theirs.forms["sharing-form"]
         tick(other, "user:olaf", "editor")
         other.submit(status=303)
@@ -232,9 +233,11 @@ class TestSave:
 
 class TestPermission:
     @pytest.mark.parametrize("login", ["ed", "rita"])
-    def test_editors_and_readers_may_not(self, app, testapp, dbsession, site, login):
+    def test_editors_and_readers_may_not(
+        self, browser_for, testapp, dbsession, site, login
+    ):
         before = stored(testapp, dbsession)
-        other = browser_as(app, dbsession, login)
+        other = browser_for(login)
         page = other.get(PAGE, {"q": "olaf"}, status=403)
         assert "Olaf" not in page.text and "staff" not in page.text
         body = {"csrf_token": csrf(other), "fingerprint": "x", "block": "on"}
@@ -247,21 +250,21 @@ class TestPermission:
         testapp.post(PAGE, {"block": "on"}, status=303)
         assert stored(testapp, dbsession)["inherit"] is True
 
-    def test_a_manager_elsewhere_may_not_share_here(self, app, dbsession, site):
+    def test_a_manager_elsewhere_may_not_share_here(self, browser_for, dbsession, site):
         other = add_folder(site.__parent__, "other", "Other")
         grant(other, make_user(dbsession, "otto"), "manager")
         dbsession.flush()
-        browser_as(app, dbsession, "otto").get(PAGE, status=403)
+        browser_for("otto").get(PAGE, status=403)
 
     def test_an_ancestor_the_sharer_may_not_see_keeps_its_title(
-        self, app, testapp, dbsession, root
+        self, browser_for, dbsession, root
     ):
         secret = add_folder(root, "secret", "Secret plans", state="private")
         inner = add_folder(secret, "inner", "Inner", state="private")
         grant(secret, make_user(dbsession, "spy"), "reader")
         grant(inner, make_user(dbsession, "lena"), "manager")
         dbsession.flush()
-        page = browser_as(app, dbsession, "lena").get("/secret/inner/@@sharing")
+        page = browser_for("lena").get("/secret/inner/@@sharing")
         link = row(page, "user:spy").select_one("a.inherited")
         assert link.text == "inherited from /secret/"
         assert "Secret plans" not in page.text

@@ -9,13 +9,7 @@ from sqlalchemy import select
 
 from cms.files import blob_store
 from cms.models import Node, Revision
-from tests.factories import (
-    add_document,
-    add_folder,
-    browser_as,
-    grant,
-    make_user,
-)
+from tests.factories import add_document, add_folder
 
 TIMES = "\N{MULTIPLICATION SIGN}"
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -29,25 +23,12 @@ def png(width=600, height=300, color=(20, 90, 160)):
 
 
 @pytest.fixture
-def site(testapp, dbsession, root):
-    site = add_folder(root, "site", "Site")
+def site(site, dbsession):
     add_document(site, "page", "Page")
     secret = add_folder(site, "secret", "Secret", state="private")
     add_document(secret, "plan", "Secret plan", state="private")
-    for login, role in (("editor", "editor"), ("reader", "reader")):
-        grant(site, make_user(dbsession, login), role)
     dbsession.flush()
     return site
-
-
-@pytest.fixture
-def editor(app, dbsession, site):
-    return browser_as(app, dbsession, "editor")
-
-
-@pytest.fixture
-def reader(app, dbsession, site):
-    return browser_as(app, dbsession, "reader")
 
 
 @contextmanager

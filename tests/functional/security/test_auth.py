@@ -197,6 +197,8 @@ class TestCSRF:
             headers={**JSON, "X-CSRF-Token": "guess"},
             status=400,
         )
+        state = client.get("/work/draft/@@workflow", headers=JSON).json["state"]
+        assert state == "private"
 
     def test_header_token_is_accepted(self, app, alice):
         client = new_client(app)

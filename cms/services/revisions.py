@@ -7,20 +7,26 @@ the row alone and records the new content as the newest revision, its draft
 every transition adds a revision, numbered 1, 2, … per node.
 """
 
-from sqlalchemy import func, select
+from typing import Any
 
-from cms.models import Revision
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cms.models import Node, Revision
 from cms.models.meta import utcnow
 from cms.schemas import SNAPSHOT
+from cms.services.caller import Caller
 from cms.workflow import PUBLISHED
 
+Content = dict[str, Any]
 
-def snapshot(node):
+
+def snapshot(node: Node) -> Content:
     """Return the node's live content fields."""
     return {name: getattr(node, name) for name in SNAPSHOT[node.type]}
 
 
-def latest_revision(dbsession, node):
+def latest_revision(dbsession: Session, node: Node) -> Revision | None:
     return dbsession.scalars(
         select(Revision)
         .where(Revision.node_id == node.id)
@@ -29,13 +35,13 @@ def latest_revision(dbsession, node):
     ).one_or_none()
 
 
-def get_revision(dbsession, node, version):
+def get_revision(dbsession: Session, node: Node, version: int) -> Revision | None:
     return dbsession.scalars(
         select(Revision).where(Revision.node_id == node.id, Revision.version == version)
     ).one_or_none()
 
 
-def working_copy(dbsession, node):
+def working_copy(dbsession: Session, node: Node) -> Content:
     """Return the content an editor works on: the draft, else the live one."""
     if node.has_draft:
         revision = latest_revision(dbsession, node)
@@ -44,21 +50,26 @@ def working_copy(dbsession, node):
     return snapshot(node)
 
 
-def record(request, node, comment, changed, data=None):
+def record(
+    dbsession: Session,
+    caller: Caller,
+    node: Node,
+    comment: str,
+    changed: list[str],
+    data: Content | None = None,
+) -> Revision:
     """Add the node's next revision, holding *data* (default: live content)."""
-    dbsession = request.dbsession
     dbsession.flush()
     number = dbsession.scalar(
         select(func.coalesce(func.max(Revision.version), 0) + 1).where(
             Revision.node_id == node.id
         )
     )
-    identity = getattr(request, "identity", None)
     revision = Revision(
         node_id=node.id,
         version=number,
-        author_id=identity.user_id if identity else None,
-        author_login=identity.user.login if identity else "",
+        author_id=caller.user_id,
+        author_login=caller.login,
         comment=comment,
         data=snapshot(node) if data is None else data,
         changed=sorted(changed),
@@ -67,13 +78,15 @@ def record(request, node, comment, changed, data=None):
     return revision
 
 
-def save_content(request, node, values, comment):
+def save_content(
+    dbsession: Session, caller: Caller, node: Node, values: Content, comment: str
+) -> Revision | None:
     """Save *values* (content fields) as the node's new content.
 
     A published node keeps its live content and gets a draft; any other node
     changes at once. Returns the revision, or ``None`` when nothing changed.
     """
-    base = working_copy(request.dbsession, node)
+    base = working_copy(dbsession, node)
     changed = [name for name, value in values.items() if base.get(name) != value]
     if not changed:
         return None
@@ -86,14 +99,14 @@ def save_content(request, node, values, comment):
     else:
         for name, value in values.items():
             setattr(node, name, value)
-    return record(request, node, comment, changed, content)
+    return record(dbsession, caller, node, comment, changed, content)
 
 
-def make_live(request, node):
+def make_live(dbsession: Session, node: Node) -> None:
     """Copy the draft, if any, onto the node's live content."""
     if not node.has_draft:
         return
-    revision = latest_revision(request.dbsession, node)
+    revision = latest_revision(dbsession, node)
     for name in SNAPSHOT[node.type]:
         if revision is not None and name in revision.data:
             setattr(node, name, revision.data[name])

@@ -1,49 +1,43 @@
-"""Managing users and groups: the one place that creates, changes and deletes them.
+"""Users and groups: the one place that creates, changes and deletes them.
 
-Used by the ``/@@users`` and ``/@@groups`` views and by ``cms-admin``.
+Used by the ``/@@users`` and ``/@@groups`` views, ``/@@preferences`` and
+``cms-admin``. Who may is checked by the caller (site managers, or a user
+for their own profile); these functions check everything else.
 """
 
 import re
+from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from cms.models import ADMINS, Group, User
 from cms.security.passwords import hash_password, password_problem
 from cms.security.sessions import end_all_sessions
-from cms.urls import node_url
+from cms.services.errors import FieldErrors, Invalid, NameClash
+
+Data = dict[str, Any]
 
 LOGIN_PATTERN = re.compile(r"[a-z0-9._-]{1,64}")
 GROUP_PATTERN = LOGIN_PATTERN
 EMAIL_PATTERN = re.compile(r"[^@\s\x00]{1,64}@[^@\s\x00]{1,189}")
 
 
-class PrincipalError(ValueError):
-    """Carries field errors: ``[{"field", "message"}]``."""
-
-    def __init__(self, errors):
-        super().__init__("; ".join(f"{e['field']}: {e['message']}" for e in errors))
-        self.errors = errors
-
-
-class PrincipalConflict(PrincipalError):
-    """The login or group name is taken."""
-
-
-def find_user(dbsession, login):
+def find_user(dbsession: Session, login: Any) -> User | None:
     """Return the user called *login*, or ``None`` (no query for a bad login)."""
     if not isinstance(login, str) or not LOGIN_PATTERN.fullmatch(login):
         return None
     return dbsession.scalars(select(User).where(User.login == login)).one_or_none()
 
 
-def find_group(dbsession, name):
+def find_group(dbsession: Session, name: Any) -> Group | None:
     """Return the group called *name*, or ``None`` (no query for a bad name)."""
     if not isinstance(name, str) or not GROUP_PATTERN.fullmatch(name):
         return None
     return dbsession.scalars(select(Group).where(Group.name == name)).one_or_none()
 
 
-def _check_profile(data, errors):
+def _check_profile(data: Data, errors: FieldErrors) -> None:
     if "email" in data:
         email = data["email"]
         if not isinstance(email, str) or (email and not EMAIL_PATTERN.fullmatch(email)):
@@ -60,7 +54,7 @@ def _check_profile(data, errors):
         errors.append({"field": "active", "message": "Must be true or false."})
 
 
-def _resolve_groups(dbsession, names, errors):
+def _resolve_groups(dbsession: Session, names: Any, errors: FieldErrors) -> list[Group]:
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         errors.append({"field": "groups", "message": "A list of group names."})
         return []
@@ -73,9 +67,9 @@ def _resolve_groups(dbsession, names, errors):
     return groups
 
 
-def create_user(dbsession, data):
+def create_user(dbsession: Session, data: Data) -> User:
     """Create a user from *data* (login, password, email, fullname, groups)."""
-    errors = []
+    errors: FieldErrors = []
     login = data.get("login")
     if not isinstance(login, str) or not LOGIN_PATTERN.fullmatch(login):
         errors.append({"field": "login", "message": "1 to 64 of a-z 0-9 . _ -"})
@@ -84,9 +78,12 @@ def create_user(dbsession, data):
     _check_profile(data, errors)
     groups = _resolve_groups(dbsession, data.get("groups", []), errors)
     if errors:
-        raise PrincipalError(errors)
+        raise Invalid(errors)
     if find_user(dbsession, login) is not None:
-        raise PrincipalConflict([{"field": "login", "message": "This login is taken."}])
+        raise NameClash(
+            "This login is taken.",
+            [{"field": "login", "message": "This login is taken."}],
+        )
     user = User(
         login=login,
         password_hash=hash_password(data["password"]),
@@ -100,9 +97,9 @@ def create_user(dbsession, data):
     return user
 
 
-def update_user(dbsession, user, data):
+def update_user(dbsession: Session, user: User, data: Data) -> User:
     """Change *user* from *data*; a new password ends all their sessions."""
-    errors = []
+    errors: FieldErrors = []
     _check_profile(data, errors)
     groups = (
         _resolve_groups(dbsession, data["groups"], errors) if "groups" in data else None
@@ -112,7 +109,7 @@ def update_user(dbsession, user, data):
     if data.get("active") is False and user.is_admin:
         _refuse_last_admin(dbsession, user, errors, "active")
     if errors:
-        raise PrincipalError(errors)
+        raise Invalid(errors)
     for field in ("email", "fullname", "active"):
         if field in data:
             setattr(user, field, data[field])
@@ -127,17 +124,19 @@ def update_user(dbsession, user, data):
     return user
 
 
-def delete_user(dbsession, user):
-    errors = []
+def delete_user(dbsession: Session, user: User) -> None:
+    errors: FieldErrors = []
     if user.is_admin:
         _refuse_last_admin(dbsession, user, errors, "login")
     if errors:
-        raise PrincipalError(errors)
+        raise Invalid(errors)
     dbsession.delete(user)
     dbsession.flush()
 
 
-def _refuse_last_admin(dbsession, user, errors, field):
+def _refuse_last_admin(
+    dbsession: Session, user: User, errors: FieldErrors, field: str
+) -> None:
     admins = dbsession.scalar(
         select(func.count(User.id))
         .join(User.groups)
@@ -149,8 +148,8 @@ def _refuse_last_admin(dbsession, user, errors, field):
         )
 
 
-def create_group(dbsession, data):
-    errors = []
+def create_group(dbsession: Session, data: Data) -> Group:
+    errors: FieldErrors = []
     name = data.get("name")
     if not isinstance(name, str) or not GROUP_PATTERN.fullmatch(name):
         errors.append({"field": "name", "message": "1 to 64 of a-z 0-9 . _ -"})
@@ -158,46 +157,28 @@ def create_group(dbsession, data):
     if not isinstance(title, str) or len(title) > 200:
         errors.append({"field": "title", "message": "At most 200 characters."})
     if errors:
-        raise PrincipalError(errors)
+        raise Invalid(errors)
     if find_group(dbsession, name) is not None:
-        raise PrincipalConflict([{"field": "name", "message": "This name is taken."}])
+        raise NameClash(
+            "This name is taken.", [{"field": "name", "message": "This name is taken."}]
+        )
     group = Group(name=name, title=title)
     dbsession.add(group)
     dbsession.flush()
     return group
 
 
-def update_group(dbsession, group, data):
+def update_group(dbsession: Session, group: Group, data: Data) -> Group:
     title = data.get("title", group.title)
     if not isinstance(title, str) or len(title) > 200:
-        raise PrincipalError([{"field": "title", "message": "At most 200 characters."}])
+        raise Invalid([{"field": "title", "message": "At most 200 characters."}])
     group.title = title
     dbsession.flush()
     return group
 
 
-def delete_group(dbsession, group):
+def delete_group(dbsession: Session, group: Group) -> None:
     if group.name == ADMINS:
-        raise PrincipalError([{"field": "name", "message": "The admins group stays."}])
+        raise Invalid([{"field": "name", "message": "The admins group stays."}])
     dbsession.delete(group)
     dbsession.flush()
-
-
-def serialize_user(request, user):
-    return {
-        "@id": node_url(request, "/", f"@@users/{user.login}"),
-        "login": user.login,
-        "email": user.email,
-        "fullname": user.fullname,
-        "active": user.active,
-        "groups": [group.name for group in user.groups],
-        "created": user.created,
-    }
-
-
-def serialize_group(request, group):
-    return {
-        "@id": node_url(request, "/", f"@@groups/{group.name}"),
-        "name": group.name,
-        "title": group.title,
-    }

@@ -1,0 +1,82 @@
+"""What a service raises when a rule refuses a change.
+
+Each error says what went wrong in words for people, and, for invalid input,
+which fields. How it is answered is decided here too, once: :attr:`status`
+is the HTTP status the JSON API and the pages answer with (the exception
+view in :mod:`cms.views.errors` turns it into a response), and
+:meth:`ServiceError.messages` the messages a form shows beside its fields.
+"""
+
+from typing import ClassVar
+
+FieldErrors = list[dict[str, str]]
+
+
+class ServiceError(Exception):
+    """A change refused; :attr:`message` says why."""
+
+    status: ClassVar[int] = 400
+    default_message: ClassVar[str] = "The request is not valid."
+
+    def __init__(
+        self, message: str | None = None, errors: FieldErrors | None = None
+    ) -> None:
+        self.message = message or self.default_message
+        #: Field-level messages, when the error is about given fields.
+        self.errors = errors or []
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        if self.errors:
+            return "; ".join(f"{e['field']}: {e['message']}" for e in self.errors)
+        return self.message
+
+    def messages(self, field: str) -> FieldErrors:
+        """The messages a form shows: per field, else the message at *field*."""
+        return self.errors or [{"field": field, "message": self.message}]
+
+
+class Invalid(ServiceError):
+    """Input that breaks a rule: ``errors`` names the fields (400)."""
+
+    def __init__(self, errors: FieldErrors, message: str | None = None) -> None:
+        super().__init__(message, errors)
+
+    @classmethod
+    def field(cls, field: str, message: str) -> "Invalid":
+        """One field's error."""
+        return cls([{"field": field, "message": message}])
+
+
+class Forbidden(ServiceError):
+    """The caller may not do this (403)."""
+
+    status = 403
+    default_message = "You may not do this here."
+
+
+class NotFound(ServiceError):
+    """What the change is about is not there, or no longer (404)."""
+
+    status = 404
+    default_message = "There is nothing at this address."
+
+
+class Conflict(ServiceError):
+    """The change clashes with what is there now (409)."""
+
+    status = 409
+    default_message = "This clashes with what is there now."
+
+
+class NameClash(Conflict):
+    """The name is taken: by a sibling, another user or another group (409)."""
+
+
+class Stale(ServiceError):
+    """The caller changed a version that is no longer current (412)."""
+
+    status = 412
+    default_message = (
+        "The node has changed since you read it (If-Match): read it again."
+    )

@@ -1,0 +1,139 @@
+"""The site's settings: defaults, values read from the ini file, the environment."""
+
+import pytest
+
+from cms.settings import load_settings
+from tests.unit.conftest import REQUIRED
+
+#: What an ini file must give, and nothing more.
+MINIMAL = {
+    key: REQUIRED[key] for key in ("sqlalchemy.url", "cms.secret", "cms.blob_dir")
+}
+
+#: The defaults README.md gives.
+DOCUMENTED = {
+    "cms.batch_size": 25,
+    "cms.batch_size_max": 1000,
+    "cms.max_upload_bytes": 52_428_800,
+    "cms.secure_cookies": True,
+    "cms.session_max_age": 43_200,
+    "cms.token_max_age": 2_592_000,
+    "cms.login_window": 900,
+    "cms.login_account_limit": 5,
+    "cms.login_address_limit": 20,
+    "cms.login_slowdown": 0.5,
+}
+
+
+def test_the_defaults_are_those_the_readme_gives():
+    settings = load_settings(MINIMAL, environ={})
+    assert {key: settings[key] for key in DOCUMENTED} == DOCUMENTED
+    assert settings["cms.public_url"] == ""
+    assert settings["cms.trusted_proxies"] == ()
+
+
+def test_ini_values_are_read_as_numbers_and_yes_or_no():
+    settings = load_settings(
+        {
+            **MINIMAL,
+            "cms.batch_size": " 10 ",
+            "cms.max_upload_bytes": "1000",
+            "cms.login_slowdown": "0.25",
+            "cms.secure_cookies": "false",
+            "pyramid.reload_templates": "yes",
+        },
+        environ={},
+    )
+    assert settings["cms.batch_size"] == 10
+    assert settings["cms.max_upload_bytes"] == 1000
+    assert settings["cms.login_slowdown"] == 0.25
+    assert settings["cms.secure_cookies"] is False
+    assert settings["pyramid.reload_templates"] is True
+
+
+@pytest.mark.parametrize("text", ["off", "no", "0", "False"])
+def test_secure_cookies_may_be_turned_off(text):
+    settings = load_settings({**MINIMAL, "cms.secure_cookies": text}, environ={})
+    assert settings["cms.secure_cookies"] is False
+
+
+def test_the_public_url_loses_its_trailing_slash():
+    given = {**MINIMAL, "cms.public_url": "https://www.example.org/"}
+    settings = load_settings(given, environ={})
+    assert settings["cms.public_url"] == "https://www.example.org"
+
+
+def test_the_ini_file_is_left_as_it_was():
+    given = {**MINIMAL, "cms.batch_size": "10"}
+    load_settings(given, environ={"CMS_SECRET": "e" * 40})
+    assert given == {**MINIMAL, "cms.batch_size": "10"}
+
+
+class TestEnvironment:
+    def test_the_environment_overrides_the_ini_file(self):
+        settings = load_settings(
+            MINIMAL,
+            environ={
+                "CMS_DATABASE_URL": "postgresql+psycopg://cms@db/cms",
+                "CMS_PUBLIC_URL": "https://www.example.org/",
+                "CMS_SECRET": "e" * 40,
+                "CMS_BLOB_DIR": "/srv/blobs",
+            },
+        )
+        assert settings["sqlalchemy.url"] == "postgresql+psycopg://cms@db/cms"
+        assert settings["cms.public_url"] == "https://www.example.org"
+        assert settings["cms.secret"] == "e" * 40
+        assert settings["cms.blob_dir"] == "/srv/blobs"
+
+    def test_it_may_give_what_the_ini_file_leaves_out(self):
+        settings = load_settings(
+            {},
+            environ={
+                "CMS_DATABASE_URL": "sqlite://",
+                "CMS_SECRET": "e" * 40,
+                "CMS_BLOB_DIR": "blobs",
+            },
+        )
+        assert (settings["sqlalchemy.url"], settings["cms.blob_dir"]) == (
+            "sqlite://",
+            "blobs",
+        )
+
+    def test_a_variable_set_empty_changes_nothing(self):
+        environ = {"CMS_DATABASE_URL": "", "CMS_SECRET": "", "CMS_PUBLIC_URL": ""}
+        given = {**MINIMAL, "cms.public_url": "https://www.example.org"}
+        settings = load_settings(given, environ=environ)
+        assert settings["sqlalchemy.url"] == MINIMAL["sqlalchemy.url"]
+        assert settings["cms.secret"] == MINIMAL["cms.secret"]
+        assert settings["cms.public_url"] == "https://www.example.org"
+
+    def test_other_variables_are_not_settings(self):
+        settings = load_settings(MINIMAL, environ={"CMS_BATCH_SIZE": "3"})
+        assert settings["cms.batch_size"] == 25
+
+
+class TestRefusedAtStartUp:
+    @pytest.mark.parametrize("key", ["sqlalchemy.url", "cms.blob_dir"])
+    def test_without_a_database_or_a_blob_store(self, key):
+        given = {k: v for k, v in MINIMAL.items() if k != key}
+        variable = {
+            "sqlalchemy.url": "CMS_DATABASE_URL",
+            "cms.blob_dir": "CMS_BLOB_DIR",
+        }
+        with pytest.raises(ValueError, match=variable[key]):
+            load_settings(given, environ={})
+        with pytest.raises(ValueError, match=variable[key]):
+            load_settings({**given, key: ""}, environ={})
+
+    @pytest.mark.parametrize("secret", ["", "s" * 31])
+    def test_a_short_secret(self, secret):
+        with pytest.raises(ValueError, match=r"cms\.secret .*at least 32"):
+            load_settings({**MINIMAL, "cms.secret": secret}, environ={})
+
+    def test_a_short_secret_from_the_environment(self):
+        with pytest.raises(ValueError, match="CMS_SECRET"):
+            load_settings(MINIMAL, environ={"CMS_SECRET": "short"})
+
+    def test_a_secret_of_32_characters_will_do(self):
+        settings = load_settings({**MINIMAL, "cms.secret": "s" * 32}, environ={})
+        assert settings["cms.secret"] == "s" * 32
