@@ -2,18 +2,30 @@
 
 JSON errors have the contract's shape: ``{"error": {"type": "NotFound",
 "message": "…"}}``, plus ``errors`` (field-level messages) for a 400. A
-write through the JSON API is answered with the node as it now is
-(:func:`node_response`).
+caller without permission is asked to log in, or told no
+(:func:`forbidden_response`); a service's refusal is answered with its
+status (:func:`refusal_response`). A write through the JSON API is answered
+with the node as it now is (:func:`node_response`).
 """
 
 from pyramid.exceptions import PredicateMismatch
+from pyramid.httpexceptions import (
+    HTTPBadRequest,
+    HTTPConflict,
+    HTTPForbidden,
+    HTTPNotFound,
+    HTTPPreconditionFailed,
+    HTTPSeeOther,
+    HTTPUnauthorized,
+)
 from pyramid.renderers import render_to_response
 
 from cms.conditional import node_etag
 from cms.listing import children_batch
 from cms.security.trimming import viewable_children
 from cms.serializers import serialize_node
-from cms.urls import came_through_api, link_url
+from cms.services.errors import Forbidden
+from cms.urls import came_through_api, link_url, node_url
 
 #: Friendly titles for the statuses a reader may meet.
 TITLES = {
@@ -99,6 +111,44 @@ def error_response(request, exc, message=None, errors=None):
         if name in exc.headers:
             response.headers[name] = exc.headers[name]
     return response
+
+
+def forbidden_response(request, exc):
+    """No permission: 401 or the login page for anonymous callers, else 403."""
+    if request.identity is not None:
+        return error_response(request, exc, "You may not do this here.")
+    if wants_json(request):
+        return error_response(
+            request,
+            HTTPUnauthorized(headers={"WWW-Authenticate": 'Bearer realm="cms"'}),
+            "Log in first: send Authorization: Bearer <token>.",
+        )
+    login = node_url(request, "/", "@@login", {"came_from": request.url})
+    return HTTPSeeOther(location=login)
+
+
+#: The HTTP error a service's refusal is answered with, by status.
+SERVICE_STATUSES = {
+    error.code: error
+    for error in (
+        HTTPBadRequest,
+        HTTPForbidden,
+        HTTPNotFound,
+        HTTPConflict,
+        HTTPPreconditionFailed,
+    )
+}
+
+
+def refusal_response(request, exc):
+    """Return the response for a service's refusal (cms.services.errors)."""
+    http = SERVICE_STATUSES[exc.status]()
+    if isinstance(exc, Forbidden) and request.identity is None:
+        # As for a view's permission: anonymous callers are asked to log in.
+        return forbidden_response(request, http)
+    # Field errors go with a 400 only (the contract's error shape).
+    errors = exc.errors if http.code == 400 else None
+    return error_response(request, http, exc.message, errors=errors or None)
 
 
 def node_response(request, node, status=200, draft=True):

@@ -1,6 +1,6 @@
 """The exception views: every error a request meets, answered for its caller.
 
-The answer itself, a page or JSON, is made by :func:`cms.responses.error_response`.
+The answers themselves, a page or JSON, are made by :mod:`cms.responses`.
 """
 
 import logging
@@ -10,22 +10,17 @@ from pyramid.httpexceptions import (
     HTTPBadRequest,
     HTTPClientError,
     HTTPConflict,
-    HTTPForbidden,
     HTTPInternalServerError,
     HTTPMovedPermanently,
     HTTPNotFound,
-    HTTPPreconditionFailed,
-    HTTPSeeOther,
     HTTPServerError,
-    HTTPUnauthorized,
 )
 from pyramid.view import exception_view_config, forbidden_view_config
 from sqlalchemy.orm.exc import StaleDataError
 
 from cms.redirects import find_redirect
-from cms.responses import error_response, wants_json
-from cms.services.errors import Forbidden, ServiceError
-from cms.urls import node_url
+from cms.responses import error_response, forbidden_response, refusal_response
+from cms.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +43,7 @@ def http_error(exc, request):
 
 @forbidden_view_config()
 def forbidden(exc, request):
-    """No permission: 401 or the login page for anonymous callers, else 403."""
-    if request.identity is not None:
-        return error_response(request, exc, "You may not do this here.")
-    if wants_json(request):
-        return error_response(
-            request,
-            HTTPUnauthorized(headers={"WWW-Authenticate": 'Bearer realm="cms"'}),
-            "Log in first: send Authorization: Bearer <token>.",
-        )
-    login = node_url(request, "/", "@@login", {"came_from": request.url})
-    return HTTPSeeOther(location=login)
+    return forbidden_response(request, exc)
 
 
 @exception_view_config(BadCSRFToken)
@@ -69,30 +54,6 @@ def bad_csrf(exc, request):
         exc,
         "This request lacks a valid security token: reload the page and try again.",
     )
-
-
-#: The HTTP error a service's refusal is answered with, by status.
-SERVICE_STATUSES = {
-    error.code: error
-    for error in (
-        HTTPBadRequest,
-        HTTPForbidden,
-        HTTPNotFound,
-        HTTPConflict,
-        HTTPPreconditionFailed,
-    )
-}
-
-
-def refusal_response(request, exc):
-    """Return the response for a service's refusal (cms.services.errors)."""
-    http = SERVICE_STATUSES[exc.status]()
-    if isinstance(exc, Forbidden) and request.identity is None:
-        # As for a view's permission: anonymous callers are asked to log in.
-        return forbidden(http, request)
-    # Field errors go with a 400 only (the contract's error shape).
-    errors = exc.errors if http.code == 400 else None
-    return error_response(request, http, exc.message, errors=errors or None)
 
 
 @exception_view_config(ServiceError)

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from cms.forms import small_number
 from cms.models import ApiToken, Group, Node, User
+from cms.responses import refusal_response
 from cms.schemas import check_fields
 from cms.security.guesses import CURRENT, current_password_error, keep_counts
 from cms.security.permissions import Permission
@@ -33,7 +34,6 @@ from cms.services.principals import (
     update_user,
 )
 from cms.validation import read_json
-from cms.views.errors import refusal_response
 
 USER_FIELDS = {"login", "password", "email", "fullname", "groups", "active"}
 #: What users may change about themselves; the rest is for admins.
