@@ -15,7 +15,16 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config, view_defaults
 from sqlalchemy import func, select
 
-from cms.accounts import ADD, DELETE, MEMBERS, refusal_status, still_a_manager, url
+from cms.accounts import (
+    ADD,
+    CONFIRM_DELETE,
+    DELETE,
+    MEMBERS,
+    AccountViews,
+    refusal_status,
+    still_a_manager,
+    url,
+)
 from cms.flash import flash
 from cms.forms import FORM_POST, by_field, read_form
 from cms.models import Group, Node, User
@@ -25,7 +34,6 @@ from cms.services.errors import ServiceError
 from cms.services.principals import (
     create_group,
     delete_group,
-    find_group,
     find_user,
     update_group,
     update_user,
@@ -41,27 +49,14 @@ NO_SUCH_USER = "There is no user by this login."
     accept="text/html",
     permission=Permission.MANAGE_PRINCIPALS,
 )
-class GroupPages:
+class GroupPages(AccountViews):
     """``/@@groups`` and the pages below it."""
 
+    LIST = "cms:templates/accounts/groups.jinja2"
     ADD_FORM = "cms:templates/accounts/group_add.jinja2"
     GROUP = "cms:templates/accounts/group.jinja2"
 
-    def __init__(self, context, request):
-        self.request = request
-        self.dbsession = request.dbsession
-
-    def _group(self):
-        group = find_group(self.dbsession, self.request.subpath[0])
-        if group is None:
-            raise HTTPNotFound()
-        return group
-
-    @view_config(
-        request_method=("GET", "HEAD"),
-        subpath=0,
-        renderer="cms:templates/accounts/groups.jinja2",
-    )
+    @view_config(request_method=("GET", "HEAD"), subpath=0, renderer=LIST)
     def listing(self):
         rows = self.dbsession.execute(
             select(Group, func.count(memberships.c.user_id))
@@ -111,14 +106,14 @@ class GroupPages:
         if self.request.subpath[0] == ADD:
             self.request.override_renderer = self.ADD_FORM
             return self.add_page({"name": "", "title": ""})
-        return self.group_page(self._group())
+        return self.group_page(self.named_group())
 
     @view_config(request_method="POST", header=FORM_POST, subpath=1, renderer=GROUP)
     def save(self):
         if self.request.subpath[0] == ADD:
             self.request.override_renderer = self.ADD_FORM
             return self.create()
-        group = self._group()
+        group = self.named_group()
         values, errors = read_form(self.request, ["title"])
         if not errors:
             try:
@@ -142,15 +137,11 @@ class GroupPages:
         flash(self.request, f"Added group {group.name}.")
         return HTTPSeeOther(location=url(self.request, "@@groups", group.name))
 
-    @view_config(
-        request_method=("GET", "HEAD"),
-        subpath=2,
-        renderer="cms:templates/accounts/delete.jinja2",
-    )
+    @view_config(request_method=("GET", "HEAD"), subpath=2, renderer=CONFIRM_DELETE)
     def delete_confirm(self):
         if self.request.subpath[1] != DELETE:
             raise HTTPNotFound()
-        group = self._group()
+        group = self.named_group()
         return {
             "title": f"Delete group {group.name}",
             "what": f"the group {group.name}",
@@ -162,9 +153,9 @@ class GroupPages:
     def post_below(self):
         action = self.request.subpath[1]
         if action == DELETE:
-            return self.delete(self._group())
+            return self.delete(self.named_group())
         if action == MEMBERS:
-            return self.change_members(self._group())
+            return self.change_members(self.named_group())
         raise HTTPNotFound()
 
     def delete(self, group):

@@ -18,11 +18,11 @@ never in a flash message (a cookie), never again.
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.security import remember
 from pyramid.view import view_config, view_defaults
-from sqlalchemy import select
 
+from cms.accounts import AccountViews
 from cms.flash import flash
 from cms.forms import FORM_POST, by_field, read_form, small_number
-from cms.models import ApiToken, Node
+from cms.models import Node
 from cms.models.meta import utcnow
 from cms.security.guesses import current_password_refusal
 from cms.security.permissions import Permission
@@ -47,19 +47,9 @@ CHANGED_MESSAGE = "Your password is changed; your other sessions ended."
     renderer=PAGE,
     permission=Permission.AUTHENTICATED,
 )
-class Preferences:
-    def __init__(self, context, request):
-        self.request = request
-        self.dbsession = request.dbsession
-        self.user = request.identity.user if request.identity else None
-
+class Preferences(AccountViews):
     def page(self, values=None, errors=(), status=200, new_token=None):
         self.request.response.status = status
-        tokens = self.dbsession.scalars(
-            select(ApiToken)
-            .where(ApiToken.user_id == self.user.id)
-            .order_by(ApiToken.id)
-        ).all()
         defaults = {
             "fullname": self.user.fullname,
             "email": self.user.email,
@@ -71,7 +61,7 @@ class Preferences:
             "user": self.user,
             "values": {**defaults, **(values or {})},
             "errors": by_field(errors),
-            "tokens": tokens,
+            "tokens": self.own_tokens(),
             "now": utcnow(),
             "new_token": new_token,
             "max_days": MAX_TOKEN_DAYS,
@@ -175,15 +165,7 @@ class Preferences:
         return self.page(new_token={"token": token, "secret": secret})
 
     def revoke(self):
-        token_id = self.request.POST.get("token", "")
-        token = None
-        number = small_number(token_id)
-        if number is not None:
-            token = self.dbsession.scalars(
-                select(ApiToken).where(
-                    ApiToken.id == number, ApiToken.user_id == self.user.id
-                )
-            ).one_or_none()
+        token = self.own_token(self.request.POST.get("token", ""))
         if token is None:
             flash(self.request, "There is no such token: nothing was revoked.", "error")
             return HTTPSeeOther(location=node_url(self.request, "/", "@@preferences"))

@@ -6,16 +6,12 @@ own password takes ``current_password`` too (admins changing their own
 included), checked like a login. Anonymous callers get 401 and learn nothing.
 """
 
-from pyramid.httpexceptions import (
-    HTTPForbidden,
-    HTTPNoContent,
-    HTTPNotFound,
-)
+from pyramid.httpexceptions import HTTPForbidden, HTTPNoContent, HTTPNotFound
 from pyramid.view import view_config, view_defaults
 from sqlalchemy import select
 
-from cms.forms import small_number
-from cms.models import ApiToken, Group, Node, User
+from cms.accounts import AccountViews
+from cms.models import Group, Node, User
 from cms.responses import refusal_response
 from cms.schemas import check_fields
 from cms.security.guesses import CURRENT, current_password_error, keep_counts
@@ -28,8 +24,6 @@ from cms.services.principals import (
     create_user,
     delete_group,
     delete_user,
-    find_group,
-    find_user,
     update_group,
     update_user,
 )
@@ -40,36 +34,28 @@ USER_FIELDS = {"login", "password", "email", "fullname", "groups", "active"}
 SELF_FIELDS = {"password", "email", "fullname"}
 
 
-@view_defaults(context=Node, site_root=True, renderer="json", accept="application/json")
-class Users:
-    def __init__(self, context, request):
-        self.request = request
-        self.dbsession = request.dbsession
+@view_defaults(
+    context=Node,
+    site_root=True,
+    name="users",
+    renderer="json",
+    accept="application/json",
+    permission=Permission.MANAGE_PRINCIPALS,
+)
+class Users(AccountViews):
+    """Users: for members of ``admins``, and each user's own."""
 
-    @view_config(
-        name="users",
-        subpath=0,
-        request_method="GET",
-        permission=Permission.MANAGE_PRINCIPALS,
-    )
+    @view_config(subpath=0, request_method="GET")
     def list(self):
         users = self.dbsession.scalars(select(User).order_by(User.login))
         return {"items": [serialize_user(self.request, user) for user in users]}
 
-    @view_config(
-        name="users",
-        subpath=0,
-        request_method="POST",
-        permission=Permission.MANAGE_PRINCIPALS,
-    )
+    @view_config(subpath=0, request_method="POST")
     def create(self):
         data = read_json(self.request)
         check_fields(data, USER_FIELDS)
         user = create_user(self.dbsession, data)
-        body = serialize_user(self.request, user)
-        self.request.response.status = 201
-        self.request.response.location = body["@id"]
-        return body
+        return self.created(serialize_user(self.request, user))
 
     def _target(self):
         """The user named in the URL: the caller, or anyone for an admin."""
@@ -77,26 +63,13 @@ class Users:
         identity = self.request.identity
         if not identity.is_admin and login != identity.user.login:
             raise HTTPForbidden()
-        user = find_user(self.dbsession, login)
-        if user is None:
-            raise HTTPNotFound()
-        return user
+        return self.named_user()
 
-    @view_config(
-        name="users",
-        subpath=1,
-        request_method="GET",
-        permission=Permission.AUTHENTICATED,
-    )
+    @view_config(subpath=1, request_method="GET", permission=Permission.AUTHENTICATED)
     def get(self):
         return serialize_user(self.request, self._target())
 
-    @view_config(
-        name="users",
-        subpath=1,
-        request_method="PATCH",
-        permission=Permission.AUTHENTICATED,
-    )
+    @view_config(subpath=1, request_method="PATCH", permission=Permission.AUTHENTICATED)
     def patch(self):
         user = self._target()
         data = read_json(self.request)
@@ -113,12 +86,7 @@ class Users:
         update_user(self.dbsession, user, data)
         return serialize_user(self.request, user)
 
-    @view_config(
-        name="users",
-        subpath=1,
-        request_method="DELETE",
-        permission=Permission.MANAGE_PRINCIPALS,
-    )
+    @view_config(subpath=1, request_method="DELETE")
     def delete(self):
         delete_user(self.dbsession, self._target())
         return HTTPNoContent()
@@ -132,17 +100,7 @@ class Users:
     accept="application/json",
     permission=Permission.MANAGE_PRINCIPALS,
 )
-class Groups:
-    def __init__(self, context, request):
-        self.request = request
-        self.dbsession = request.dbsession
-
-    def _target(self):
-        group = find_group(self.dbsession, self.request.subpath[0])
-        if group is None:
-            raise HTTPNotFound()
-        return group
-
+class Groups(AccountViews):
     @view_config(request_method="GET", subpath=0)
     def list(self):
         groups = self.dbsession.scalars(select(Group).order_by(Group.name))
@@ -150,28 +108,25 @@ class Groups:
 
     @view_config(request_method="GET", subpath=1)
     def get(self):
-        return serialize_group(self.request, self._target())
+        return serialize_group(self.request, self.named_group())
 
     @view_config(request_method="POST", subpath=0)
     def create(self):
         data = read_json(self.request)
         check_fields(data, {"name", "title"})
         group = create_group(self.dbsession, data)
-        body = serialize_group(self.request, group)
-        self.request.response.status = 201
-        self.request.response.location = body["@id"]
-        return body
+        return self.created(serialize_group(self.request, group))
 
     @view_config(request_method="PATCH", subpath=1)
     def patch(self):
-        group = self._target()
+        group = self.named_group()
         data = read_json(self.request)
         check_fields(data, {"title"})
         return serialize_group(self.request, update_group(self.dbsession, group, data))
 
     @view_config(request_method="DELETE", subpath=1)
     def delete(self):
-        delete_group(self.dbsession, self._target())
+        delete_group(self.dbsession, self.named_group())
         return HTTPNoContent()
 
 
@@ -183,22 +138,12 @@ class Groups:
     accept="application/json",
     permission=Permission.AUTHENTICATED,
 )
-class Tokens:
+class Tokens(AccountViews):
     """The caller's own API tokens: list, make, revoke."""
-
-    def __init__(self, context, request):
-        self.request = request
-        self.dbsession = request.dbsession
-        self.user = request.identity.user if request.identity else None
 
     @view_config(request_method="GET", subpath=0)
     def list(self):
-        tokens = self.dbsession.scalars(
-            select(ApiToken)
-            .where(ApiToken.user_id == self.user.id)
-            .order_by(ApiToken.id)
-        )
-        return {"items": [serialize_token(token) for token in tokens]}
+        return {"items": [serialize_token(token) for token in self.own_tokens()]}
 
     @view_config(request_method="POST", subpath=0)
     def create(self):
@@ -211,15 +156,7 @@ class Tokens:
 
     @view_config(request_method="DELETE", subpath=1)
     def delete(self):
-        token_id = self.request.subpath[0]
-        token = None
-        number = small_number(token_id)
-        if number is not None:
-            token = self.dbsession.scalars(
-                select(ApiToken).where(
-                    ApiToken.id == number, ApiToken.user_id == self.user.id
-                )
-            ).one_or_none()
+        token = self.own_token(self.request.subpath[0])
         if token is None:
             raise HTTPNotFound()
         self.dbsession.delete(token)

@@ -21,7 +21,15 @@ from pyramid.security import remember
 from pyramid.view import view_config, view_defaults
 from sqlalchemy import func, or_, select
 
-from cms.accounts import ADD, DELETE, refusal_status, still_a_manager, url
+from cms.accounts import (
+    ADD,
+    CONFIRM_DELETE,
+    DELETE,
+    AccountViews,
+    refusal_status,
+    still_a_manager,
+    url,
+)
 from cms.flash import flash
 from cms.forms import FORM_POST, by_field, read_form
 from cms.models import Group, Node, User
@@ -31,7 +39,6 @@ from cms.services.errors import ServiceError
 from cms.services.principals import (
     create_user,
     delete_user,
-    find_user,
     update_user,
 )
 
@@ -60,26 +67,13 @@ def page_number(request):
     accept="text/html",
     permission=Permission.MANAGE_PRINCIPALS,
 )
-class UserPages:
+class UserPages(AccountViews):
     """``/@@users`` and the pages below it."""
 
+    LIST = "cms:templates/accounts/users.jinja2"
     FORM = "cms:templates/accounts/user_form.jinja2"
 
-    def __init__(self, context, request):
-        self.request = request
-        self.dbsession = request.dbsession
-
-    def _user(self):
-        user = find_user(self.dbsession, self.request.subpath[0])
-        if user is None:
-            raise HTTPNotFound()
-        return user
-
-    @view_config(
-        request_method=("GET", "HEAD"),
-        subpath=0,
-        renderer="cms:templates/accounts/users.jinja2",
-    )
+    @view_config(request_method=("GET", "HEAD"), subpath=0, renderer=LIST)
     def listing(self):
         text = self.request.GET.get("q", "").replace("\x00", "").strip()[:MAX_QUERY]
         query = select(User)
@@ -139,7 +133,7 @@ class UserPages:
         if self.request.subpath[0] == ADD:
             values = {"login": "", "fullname": "", "email": "", "groups": []}
             return self.form_page({**values, "active": True})
-        user = self._user()
+        user = self.named_user()
         values = {
             "login": user.login,
             "fullname": user.fullname,
@@ -152,7 +146,7 @@ class UserPages:
     @view_config(request_method="POST", header=FORM_POST, subpath=1, renderer=FORM)
     def save(self):
         adding = self.request.subpath[0] == ADD
-        user = None if adding else self._user()
+        user = None if adding else self.named_user()
         names = ["fullname", "email", "groups", "password", "current_password"]
         values, errors = read_form(self.request, ["login", *names], lists={"groups"})
         values["active"] = "active" in self.request.POST
@@ -198,15 +192,11 @@ class UserPages:
             return remember(self.request, user.id, user=user)
         return None
 
-    @view_config(
-        request_method=("GET", "HEAD"),
-        subpath=2,
-        renderer="cms:templates/accounts/delete.jinja2",
-    )
+    @view_config(request_method=("GET", "HEAD"), subpath=2, renderer=CONFIRM_DELETE)
     def delete_confirm(self):
         if self.request.subpath[1] != DELETE:
             raise HTTPNotFound()
-        user = self._user()
+        user = self.named_user()
         return {
             "title": f"Delete user {user.login}",
             "what": f"the user {user.login}",
@@ -218,7 +208,7 @@ class UserPages:
     def delete(self):
         if self.request.subpath[1] != DELETE:
             raise HTTPNotFound()
-        user = self._user()
+        user = self.named_user()
         login = user.login
         try:
             delete_user(self.dbsession, user)
