@@ -46,6 +46,7 @@ FORM = "cms:templates/edit/form.jinja2"
 
 #: The value of the ``save`` button that also publishes.
 SAVE_AND_PUBLISH = "publish"
+SAVED_MEANWHILE = "Someone else saved this page meanwhile."
 
 
 def form_page(request, node, type_name, values, errors=(), action="@@edit", status=200):
@@ -186,12 +187,7 @@ class EditorForms:
                 node,
                 node.type,
                 {**data, "version": node.version},
-                [
-                    {
-                        "field": "form",
-                        "message": "Someone else saved this page meanwhile.",
-                    }
-                ],
+                [{"field": "form", "message": SAVED_MEANWHILE}],
                 status=HTTPConflict.code,
             )
             page["theirs"] = theirs
