@@ -27,8 +27,8 @@ from sqlalchemy import func, or_, select
 from cms.flash import flash
 from cms.models import Group, Node, User
 from cms.models.principals import memberships
+from cms.permissions import Permission
 from cms.security.guesses import current_password_refusal
-from cms.security.permissions import Permission
 from cms.services.errors import ServiceError
 from cms.services.principals import (
     create_group,

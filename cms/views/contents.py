@@ -33,7 +33,7 @@ from cms import clipboard
 from cms.flash import flash
 from cms.listing import children_batch, parse_batch_params
 from cms.models import File, Node
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 from cms.security.trimming import viewable_children
 from cms.services import content, tree
 from cms.services.errors import Forbidden, Invalid, NameClash, ServiceError

@@ -13,7 +13,7 @@ from cms.conditional import node_etag
 from cms.files import MULTIPART, read_multipart
 from cms.listing import children_batch
 from cms.models import Node
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 from cms.security.trimming import viewable_children
 from cms.serializers import serialize_node
 from cms.services import content, tree

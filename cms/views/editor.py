@@ -26,8 +26,8 @@ from cms.flash import COOKIE_NAME as FLASH_COOKIE
 from cms.flash import flash
 from cms.headers import CONTENT_SECURITY_POLICY
 from cms.models import CONTENT_TYPES, Node
+from cms.permissions import Permission
 from cms.schemas import FIELDS
-from cms.security.permissions import Permission
 from cms.services import content
 from cms.services.errors import Conflict, Invalid
 from cms.services.revisions import working_copy

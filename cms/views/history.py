@@ -13,7 +13,7 @@ from sqlalchemy import select
 from cms.diff import diff_revisions, field_label
 from cms.flash import flash
 from cms.models import Node, Revision
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 from cms.serializers import serialize_content
 from cms.services import content
 from cms.services.errors import Invalid

@@ -23,8 +23,8 @@ from sqlalchemy import select
 from cms.flash import flash
 from cms.models import ApiToken, Node
 from cms.models.meta import utcnow
+from cms.permissions import Permission
 from cms.security.guesses import current_password_refusal
-from cms.security.permissions import Permission
 from cms.security.tokens import create_token, token_options
 from cms.services.errors import Invalid, ServiceError
 from cms.services.principals import update_user

@@ -11,7 +11,7 @@ from pyramid.view import view_config
 
 from cms.flash import flash
 from cms.models import Node
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 from cms.services import content, tree
 from cms.services.errors import Conflict, Invalid
 from cms.services.revisions import working_copy

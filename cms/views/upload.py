@@ -24,7 +24,7 @@ from cms.files import MULTIPART, Upload, check_complete
 from cms.flash import flash
 from cms.media import IMAGE_TYPES, safe_filename
 from cms.models import Node
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 from cms.services import content
 from cms.services.errors import Invalid
 from cms.urls import node_url

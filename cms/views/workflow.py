@@ -3,7 +3,7 @@
 from pyramid.view import view_config
 
 from cms.models import Node
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 from cms.services import content
 from cms.validation import read_json
 from cms.workflow import STATE_TITLES, transitions_from
