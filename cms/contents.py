@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from cms.listing import parse_batch_params
 from cms.models import Node
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 from cms.security.trimming import viewable_children
 from cms.urls import node_url
 

@@ -17,8 +17,8 @@ from cms.files import MULTIPART, read_multipart
 from cms.flash import COOKIE_NAME as FLASH_COOKIE
 from cms.flash import flash
 from cms.models import Node
+from cms.permissions import Permission
 from cms.schemas import FIELDS
-from cms.security.permissions import Permission
 from cms.services.errors import Invalid
 from cms.urls import node_url
 

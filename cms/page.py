@@ -19,7 +19,7 @@ from pyramid.request import Request
 
 from cms.flash import messages
 from cms.models import Node
-from cms.security.permissions import Permission as P
+from cms.permissions import Permission as P
 from cms.serializers import breadcrumbs
 from cms.toolbar import toolbar
 from cms.urls import site_url

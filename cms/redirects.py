@@ -12,7 +12,7 @@ from pyramid.traversal import split_path_info
 
 from cms.models import Node
 from cms.models.node import is_valid_name
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 from cms.services.redirects import longest_redirect
 from cms.traversal import MAX_DEPTH
 from cms.urls import came_through_api, link_url

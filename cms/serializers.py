@@ -4,7 +4,7 @@ The JSON view returns these dicts as they are; the HTML templates render the
 same dicts. A field that is not in the dict is shown by neither.
 """
 
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 from cms.services.revisions import snapshot, working_copy
 from cms.urls import node_url
 

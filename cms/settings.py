@@ -19,7 +19,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from pyramid.settings import asbool
+from pyramid.settings import falsey, truthy
 
 from cms.security.addresses import parse_networks
 
@@ -70,6 +70,8 @@ INTEGERS = (
 FLOATS = ("cms.login_slowdown",)
 BOOLEANS = ("pyramid.reload_templates", "cms.secure_cookies")
 MIN_SECRET_LENGTH = 32
+TRUTHY = frozenset(truthy)
+FALSY = frozenset(falsey) | {""}
 
 
 def load_settings(
@@ -95,10 +97,38 @@ def load_settings(
         raise ValueError("No blob store: set cms.blob_dir or CMS_BLOB_DIR.")
     result["cms.public_url"] = result["cms.public_url"].rstrip("/")
     for key in INTEGERS:
-        result[key] = int(result[key])
+        result[key] = _number(key, result[key], int)
     for key in FLOATS:
-        result[key] = float(result[key])
+        result[key] = _number(key, result[key], float)
     for key in BOOLEANS:
-        result[key] = asbool(result.get(key, False))
+        result[key] = _boolean(key, result.get(key, False))
+    if not 1 <= result["cms.batch_size"] <= result["cms.batch_size_max"]:
+        raise ValueError(
+            "cms.batch_size must be from 1 to cms.batch_size_max "
+            f"({result['cms.batch_size_max']}), not {result['cms.batch_size']}."
+        )
     result["cms.trusted_proxies"] = parse_networks(result["cms.trusted_proxies"])
     return result
+
+
+def _number(key: str, value: Any, kind: type[int] | type[float]) -> Any:
+    """*value* as a number of *kind*, from 0; a bad one names its setting."""
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        number = -1
+    if not number >= 0:  # also NaN
+        raise ValueError(f"{key} must be a number from 0, not {value!r}.")
+    return number
+
+
+def _boolean(key: str, value: Any) -> bool:
+    """*value* as true or false; a typo is refused, never taken for false."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in TRUTHY:
+        return True
+    if text in FALSY:
+        return False
+    raise ValueError(f"{key} must be true or false, not {value!r}.")

@@ -5,8 +5,8 @@ see no toolbar at all.
 """
 
 from cms.models import Node
+from cms.permissions import Permission as P
 from cms.schemas import FIELDS
-from cms.security.permissions import Permission as P
 from cms.urls import node_url
 from cms.workflow import STATE_TITLES, transitions_from
 

@@ -18,7 +18,7 @@ from pyramid.authorization import (
     Everyone,
 )
 
-from cms.security.permissions import Permission as P
+from cms.permissions import Permission as P
 
 if TYPE_CHECKING:
     # cms.models.node imports this module: the name is for the type checker.

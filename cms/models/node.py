@@ -17,6 +17,7 @@ the tree's shape takes the tree lock first (:mod:`cms.models.treelock`).
 import re
 import unicodedata
 import uuid
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Select,
     String,
     Text,
     UniqueConstraint,
@@ -38,6 +40,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import (
     Mapped,
+    Session,
     attributes,
     mapped_column,
     object_session,
@@ -46,7 +49,11 @@ from sqlalchemy.orm import (
 
 from cms.models.meta import Base, UTCDateTime, utcnow
 from cms.models.treelock import hold_tree
-from cms.workflow import acl_for, is_public
+from cms.workflow import Ace, acl_for, is_public
+
+if TYPE_CHECKING:
+    # Named as a string in local_roles; SQLAlchemy resolves it at run time.
+    from cms.models.sharing import LocalRole
 
 #: The longest node name; a name is one URL segment.
 MAX_NAME_LENGTH = 100
@@ -88,12 +95,12 @@ class NodeMoved(TreeError):
     """The node was moved or renamed since it was loaded."""
 
 
-def is_valid_name(name):
+def is_valid_name(name: str) -> bool:
     """Return whether *name* may name a node (anywhere but at the root)."""
     return bool(NAME_PATTERN.fullmatch(name)) and name[0] not in "._@"
 
 
-def subtree_bounds(path):
+def subtree_bounds(path: str) -> tuple[str, str]:
     """Return ``(low, high)`` so that ``low <= p < high`` for every path in the subtree.
 
     *path* ends with ``/``; ``0`` is the character right after ``/``.
@@ -101,7 +108,7 @@ def subtree_bounds(path):
     return path, path[:-1] + "0"
 
 
-def make_name(title):
+def make_name(title: str) -> str:
     """Return a URL segment made from *title* (not yet made unique)."""
     text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     text = re.sub(r"[^a-z0-9_.]+", "-", text.lower()).strip("-._")
@@ -148,7 +155,7 @@ class Node(Base):
         Boolean, default=True, server_default=true()
     )
 
-    local_roles: Mapped[list["LocalRole"]] = relationship(  # noqa: F821
+    local_roles: Mapped[list["LocalRole"]] = relationship(
         lazy="select",
         cascade="all, delete-orphan",
         passive_deletes=True,
@@ -176,26 +183,33 @@ class Node(Base):
     #: Whether nodes of this type hold children.
     is_container = False
 
+    def _session(self) -> Session:
+        """The session this node is in (every method here needs one)."""
+        session = object_session(self)
+        if session is None:
+            raise RuntimeError(f"{self!r} is in no session")
+        return session
+
     # -- location awareness (Pyramid traversal) ---------------------------
 
     @property
-    def __name__(self):
+    def __name__(self) -> str:  # type: ignore[override]
         return self.name
 
     @property
-    def __parent__(self):
+    def __parent__(self) -> "Node | None":
         # A many-to-one lookup by primary key: when the parent is already in
         # the session (the traverser loads the whole lineage), no query runs.
         return self.parent
 
     @property
-    def __acl__(self):
+    def __acl__(self) -> tuple[Ace, ...]:
         """The ACL of the node's workflow state (see :mod:`cms.workflow`)."""
         return acl_for(self.state, is_public(self))
 
-    def __getitem__(self, name):
+    def __getitem__(self, name: str) -> "Node":
         """Return the child called *name* (one query), or raise ``KeyError``."""
-        session = object_session(self)
+        session = self._session()
         child = session.scalars(
             select(Node).where(Node.parent_id == self.id, Node.name == name)
         ).one_or_none()
@@ -203,17 +217,18 @@ class Node(Base):
             raise KeyError(name)
         return child
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.path}>"
 
     @property
-    def depth(self):
+    def depth(self) -> int:
         """The number of names in the path: 0 for the root."""
         return self.path.count("/") - 1
 
-    def lineage(self):
+    def lineage(self) -> list["Node"]:
         """Return this node and its ancestors, nearest first."""
-        node, result = self, []
+        node: Node | None = self
+        result: list[Node] = []
         while node is not None:
             result.append(node)
             node = node.parent
@@ -221,7 +236,7 @@ class Node(Base):
 
     # -- children ------------------------------------------------------------
 
-    def children_query(self):
+    def children_query(self) -> "Select[Node]":
         """Return a SELECT of this node's children in the editors' order."""
         return (
             select(Node)
@@ -229,16 +244,16 @@ class Node(Base):
             .order_by(Node.position, Node.id)
         )
 
-    def children(self):
+    def children(self) -> list["Node"]:
         """Return the children in order (one query)."""
-        return list(object_session(self).scalars(self.children_query()))
+        return list(self._session().scalars(self.children_query()))
 
-    def add(self, child, name=None):
+    def add(self, child: "Node", name: str | None = None) -> "Node":
         """Add *child* as the last child of this node and return it.
 
         Without *name*, a unique name is made from the child's title.
         """
-        session = object_session(self)
+        session = self._session()
         hold_tree(session, [self], shared=True)
         if not self.is_container:
             raise NotAContainer(f"a {self.type} holds no children")
@@ -249,16 +264,16 @@ class Node(Base):
         child.parent = self
         child.name = name
         child.path = f"{self.path}{name}/"
-        child.position = session.scalar(
+        child.position = session.execute(
             select(func.coalesce(func.max(Node.position) + 1, 0)).where(
                 Node.parent_id == self.id
             )
-        )
+        ).scalar_one()
         session.add(child)
         session.flush()
         return child
 
-    def check_name(self, name, moving=None):
+    def check_name(self, name: str, moving: "Node | None" = None) -> None:
         """Raise unless *name* is free and valid for a child of this node."""
         if not is_valid_name(name):
             raise InvalidName(
@@ -267,7 +282,7 @@ class Node(Base):
             )
         if self.parent_id is None and name in RESERVED_ROOT_NAMES:
             raise InvalidName(f"{name!r} is reserved at the root")
-        session = object_session(self)
+        session = self._session()
         session.flush()
         taken = session.scalar(
             select(Node.id).where(Node.parent_id == self.id, Node.name == name)
@@ -275,9 +290,9 @@ class Node(Base):
         if taken is not None and (moving is None or taken != moving.id):
             raise NameTaken(f"{name!r} is already taken in {self.path}")
 
-    def unique_name(self, base):
+    def unique_name(self, base: str) -> str:
         """Return *base*, or *base* with a number, free among the children."""
-        session = object_session(self)
+        session = self._session()
         session.flush()
         base = base[: MAX_NAME_LENGTH - 6].rstrip("-._") or "item"
         if self.parent_id is None and base in RESERVED_ROOT_NAMES:
@@ -299,12 +314,12 @@ class Node(Base):
 
     # -- moving, renaming, deleting ------------------------------------------
 
-    def move(self, new_parent, name=None):
+    def move(self, new_parent: "Node", name: str | None = None) -> "Node":
         """Move this node and its subtree under *new_parent*, maybe renamed.
 
         The paths of the whole subtree change in one UPDATE statement.
         """
-        session = object_session(self)
+        session = self._session()
         hold_tree(session, [self, new_parent])
         if self.parent_id is None:
             raise InvalidMove("the root cannot be moved")
@@ -318,11 +333,11 @@ class Node(Base):
         if new_path == old_path:
             return self
         if new_parent.id != self.parent_id:
-            self.position = session.scalar(
+            self.position = session.execute(
                 select(func.coalesce(func.max(Node.position) + 1, 0)).where(
                     Node.parent_id == new_parent.id
                 )
-            )
+            ).scalar_one()
         self.parent = new_parent
         self.name = name
         session.flush()
@@ -341,15 +356,17 @@ class Node(Base):
                 )
         return self
 
-    def rename(self, name):
+    def rename(self, name: str) -> "Node":
         """Give this node a new name under the same parent."""
+        if self.parent is None:
+            raise InvalidMove("the root cannot be renamed")
         return self.move(self.parent, name)
 
-    def delete(self):
+    def delete(self) -> None:
         """Delete this node and its whole subtree (one DELETE statement)."""
         if self.parent_id is None:
             raise InvalidMove("the root cannot be deleted")
-        session = object_session(self)
+        session = self._session()
         hold_tree(session, [self])
         session.flush()
         low, high = subtree_bounds(self.path)
@@ -362,11 +379,11 @@ class Node(Base):
             if isinstance(obj, Node) and low <= obj.path < high:
                 session.expunge(obj)
 
-    def set_position(self, position):
+    def set_position(self, position: int) -> None:
         """Put this node at *position* (0-based) among its siblings."""
         if self.parent_id is None:
             raise InvalidMove("the root has no siblings")
-        session = object_session(self)
+        session = self._session()
         session.flush()
         current = dict(
             session.execute(

@@ -1,29 +1,25 @@
-"""Security: client addresses, identity, permissions, CSRF and login throttling.
+"""Security: client addresses, identity, CSRF and login throttling.
 
 See :mod:`cms.security.policy` for how a request is authenticated and
-authorized, and :mod:`cms.workflow` for who may do what in each state.
+authorized, :mod:`cms.permissions` for the permissions, and
+:mod:`cms.workflow` for who may do what in each state.
 """
 
-# This package's modules import the models, and the models import
-# cms.security.permissions: so nothing is imported here at run time, and
-# names used only in annotations are imported for the type checker alone.
-from typing import TYPE_CHECKING
+from pyramid.config import Configurator
+from pyramid.events import NewRequest
+from pyramid.httpexceptions import HTTPUnauthorized
 
-if TYPE_CHECKING:
-    from pyramid.config import Configurator
-    from pyramid.events import NewRequest
+from cms.permissions import Permission
+from cms.security.csrf import SessionRowCSRFStoragePolicy, needs_csrf_check
+from cms.security.policy import BAD_CREDENTIALS, SecurityPolicy
 
 
-def refuse_bad_credentials(event: "NewRequest") -> None:
+def refuse_bad_credentials(event: NewRequest) -> None:
     """Answer 401 at once to a request with an invalid bearer token.
 
     Such a client must learn that its token no longer works, even on a page
     that anonymous visitors may read.
     """
-    from pyramid.httpexceptions import HTTPUnauthorized
-
-    from cms.security.policy import BAD_CREDENTIALS
-
     request = event.request
     if "HTTP_AUTHORIZATION" in request.environ:
         request.identity  # noqa: B018  (looks the credentials up)
@@ -36,13 +32,7 @@ def refuse_bad_credentials(event: "NewRequest") -> None:
             )
 
 
-def includeme(config: "Configurator") -> None:
-    from pyramid.events import NewRequest
-
-    from cms.security.csrf import SessionRowCSRFStoragePolicy, needs_csrf_check
-    from cms.security.permissions import Permission
-    from cms.security.policy import SecurityPolicy
-
+def includeme(config: Configurator) -> None:
     config.set_security_policy(SecurityPolicy())
     # A view that forgets to name a permission is not public.
     config.set_default_permission(Permission.VIEW)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from cms.models import ApiToken, User
 from cms.models.meta import utcnow
 from cms.security.identity import token_digest
+from cms.services.errors import Invalid
 
 #: Tokens carry a prefix so that a leaked one is easy to recognise.
 PREFIX = "cms_"
@@ -30,8 +31,6 @@ def token_options(
     data: dict[str, Any], default_title: str = ""
 ) -> tuple[str, int | None]:
     """Return ``(title, expires_in)`` from a request body, or raise 400."""
-    from cms.services.errors import Invalid
-
     title, expires_in = data.get("title", default_title), data.get("expires_in")
     errors = []
     if not isinstance(title, str) or len(title) > 200:

@@ -20,9 +20,9 @@ commits or rolls back as a whole, so a refusal half-way changes nothing.
 
 from pyramid.config import Configurator
 
+from cms.services.caller import caller_of
+
 
 def includeme(config: Configurator) -> None:
-    from cms.services.caller import caller_of
-
     # request.caller: who asks, for the services.
     config.add_request_method(caller_of, "caller", reify=True)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cms.services.errors import Forbidden
+from cms.urls import site_url
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,6 @@ class Caller:
 
 def caller_of(request: Any) -> Caller:
     """Return the :class:`Caller` of a Pyramid request."""
-    from cms.urls import site_url
-
     identity = request.identity
     return Caller(
         user_id=identity.user_id if identity is not None else None,

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from cms.models import CONTENT_TYPES, Node
 from cms.models.node import TreeError
+from cms.permissions import Permission as P
 from cms.schemas import FIELDS, SNAPSHOT, check_fields, clean_fields
-from cms.security.permissions import Permission as P
 from cms.services import redirects
 from cms.services.caller import Caller
 from cms.services.errors import Forbidden, Invalid

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from cms.models import Group, LocalRole, Node, User
 from cms.models.sharing import ROLES
+from cms.permissions import Permission
 from cms.schemas import check_fields
-from cms.security.permissions import Permission
 from cms.security.sharing import OWNER
 from cms.services.caller import Caller
 from cms.services.errors import Invalid

@@ -23,8 +23,8 @@ from cms.models.node import (
     subtree_bounds,
 )
 from cms.models.treelock import hold_tree
+from cms.permissions import Permission as P
 from cms.schemas import check_fields
-from cms.security.permissions import Permission as P
 from cms.services import redirects
 from cms.services.caller import Caller
 from cms.services.errors import Conflict, Invalid, NameClash, NotFound, ServiceError
@@ -88,12 +88,10 @@ def move(dbsession: Session, caller: Caller, node: Node, data: dict[str, Any]) -
             ],
             "Say where the item goes (to), what it is called (id), or both.",
         )
-    if node.parent_id is None:
+    parent = node.__parent__
+    if parent is None:
         raise Invalid.field("to", "The root cannot move.")
-    if "to" in data:
-        target = resolve_target(dbsession, caller, data["to"])
-    else:
-        target = node.__parent__
+    target = resolve_target(dbsession, caller, data["to"]) if "to" in data else parent
     caller.require(P.ADD, target)
     name = data.get("id", node.name)
     if not isinstance(name, str):

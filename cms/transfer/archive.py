@@ -15,6 +15,7 @@ from sqlalchemy import select
 from cms.models import CONTENT_TYPES, File, Image, Node, Revision
 from cms.models.node import MAX_NAME_LENGTH, is_valid_name
 from cms.models.sharing import ROLES
+from cms.schemas import DESCRIPTION, TITLE
 from cms.storage import CHUNK_SIZE
 from cms.workflow import STATES
 
@@ -210,6 +211,10 @@ def _check_keys(fields, where):
     return set(blob_keys(fields))
 
 
+#: The text fields every node has, checked as every edit checks them.
+TEXTS = (TITLE, DESCRIPTION)
+
+
 def _check_record(record, index, parents, uids):
     """Check one node record; return its cleaned values."""
     _check(isinstance(record, dict), "must be an object")
@@ -243,9 +248,13 @@ def _check_record(record, index, parents, uids):
             f"its parent is a {parents[parent_rel]}, which holds no children",
         )
         _check(is_valid_name(name), f"{name!r} is not a valid node name")
+    # Title and description follow the rules of every edit (cms.schemas);
+    # bodies are sanitized as they are imported.
+    errors: list[dict[str, str]] = []
+    texts = {field.name: field.clean(record.get(field.name), errors) for field in TEXTS}
+    _check(not errors, "; ".join(f"{e['field']}: {e['message']}" for e in errors))
     values = {
-        "title": _string(record, "title", 200),
-        "description": _string(record, "description"),
+        **texts,
         "state": record.get("state"),
         "has_draft": _boolean(record, "has_draft"),
         "inherit_roles": _boolean(record, "inherit_roles"),

@@ -7,8 +7,8 @@ from cms.conditional import answer_conditional_get
 from cms.listing import children_batch, parse_batch_params
 from cms.models import Node
 from cms.page import FRAME, page_frame
+from cms.permissions import Permission
 from cms.responses import wants_json
-from cms.security.permissions import Permission
 from cms.security.trimming import viewable_children
 from cms.serializers import breadcrumbs, serialize_node, summary
 from cms.urls import came_through_api, node_url

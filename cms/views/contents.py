@@ -34,7 +34,7 @@ from cms.contents import (
 from cms.flash import flash
 from cms.forms import FORM_POST
 from cms.models import Node
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 from cms.services import content, tree
 from cms.services.errors import Forbidden, Invalid, NameClash, ServiceError
 from cms.traversal import load_node

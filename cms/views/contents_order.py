@@ -12,7 +12,7 @@ from cms.contents import back_to_contents, batch_anchor, quoted, selected_childr
 from cms.flash import flash
 from cms.forms import FORM_POST
 from cms.models import Node
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 from cms.security.trimming import viewable_children
 from cms.services import tree
 

@@ -14,7 +14,7 @@ from cms import clipboard
 from cms.contents import batch_query, contents_url, require_manager
 from cms.listing import children_batch, parse_batch_params
 from cms.models import File, Node
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 from cms.security.trimming import viewable_children
 from cms.urls import node_url
 from cms.workflow import STATE_TITLES

@@ -21,7 +21,7 @@ from cms.contents import (
 from cms.flash import flash
 from cms.forms import FORM_POST, small_number
 from cms.models import Node
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 from cms.services import content, tree
 from cms.services.errors import Conflict, Invalid
 from cms.services.revisions import working_copy

@@ -10,8 +10,8 @@ from pyramid.view import view_config
 
 from cms.files import MULTIPART, read_multipart
 from cms.models import Node
+from cms.permissions import Permission
 from cms.responses import node_response
-from cms.security.permissions import Permission
 from cms.services import content, tree
 from cms.validation import read_json
 

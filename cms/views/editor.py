@@ -34,8 +34,8 @@ from cms.forms import (
 )
 from cms.headers import CONTENT_SECURITY_POLICY
 from cms.models import CONTENT_TYPES, Node
+from cms.permissions import Permission
 from cms.schemas import FIELDS
-from cms.security.permissions import Permission
 from cms.services import content
 from cms.services.errors import Conflict, Invalid
 from cms.services.revisions import working_copy

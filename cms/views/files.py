@@ -14,7 +14,7 @@ from pyramid.view import view_config
 from cms.files import blob_store
 from cms.media import content_disposition, is_inline
 from cms.models import File, Image
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 
 DOWNLOAD_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
 

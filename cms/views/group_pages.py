@@ -29,7 +29,7 @@ from cms.flash import flash
 from cms.forms import FORM_POST, by_field, read_form
 from cms.models import Group, Node, User
 from cms.models.principals import memberships
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 from cms.services.errors import ServiceError
 from cms.services.principals import (
     create_group,

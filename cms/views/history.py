@@ -14,8 +14,8 @@ from cms.diff import diff_revisions, field_label
 from cms.flash import flash
 from cms.forms import FORM_POST, small_number
 from cms.models import Node, Revision
+from cms.permissions import Permission
 from cms.responses import error_response, node_response
-from cms.security.permissions import Permission
 from cms.serializers import serialize_content
 from cms.services import content
 from cms.services.errors import Invalid

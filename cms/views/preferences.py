@@ -24,8 +24,8 @@ from cms.flash import flash
 from cms.forms import FORM_POST, by_field, read_form, small_number
 from cms.models import Node
 from cms.models.meta import utcnow
+from cms.permissions import Permission
 from cms.security.guesses import current_password_refusal
-from cms.security.permissions import Permission
 from cms.security.tokens import create_token, token_options
 from cms.services.errors import Invalid, ServiceError
 from cms.services.principals import update_user

@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from cms.accounts import AccountViews
 from cms.models import Group, Node, User
+from cms.permissions import Permission
 from cms.responses import refusal_response
 from cms.schemas import check_fields
 from cms.security.guesses import CURRENT, current_password_error, keep_counts
-from cms.security.permissions import Permission
 from cms.security.tokens import create_token, serialize_token, token_options
 from cms.serializers import serialize_group, serialize_user
 from cms.services.errors import Invalid

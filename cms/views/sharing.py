@@ -18,7 +18,7 @@ from cms.flash import flash
 from cms.forms import FORM_POST
 from cms.models import Group, Node, User
 from cms.models.sharing import ROLES
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 from cms.security.sharing import OWNER, get_sharing
 from cms.services.errors import Invalid
 from cms.services.sharing import set_sharing

@@ -25,7 +25,7 @@ from cms.flash import flash
 from cms.forms import already_sent, remember_sent, sent_again, submission_token
 from cms.media import IMAGE_TYPES, safe_filename
 from cms.models import Node
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 from cms.services import content
 from cms.services.errors import Invalid
 from cms.urls import node_url

@@ -33,8 +33,8 @@ from cms.accounts import (
 from cms.flash import flash
 from cms.forms import FORM_POST, by_field, read_form
 from cms.models import Group, Node, User
+from cms.permissions import Permission
 from cms.security.guesses import current_password_refusal
-from cms.security.permissions import Permission
 from cms.services.errors import ServiceError
 from cms.services.principals import (
     create_user,

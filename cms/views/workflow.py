@@ -10,7 +10,7 @@ from pyramid.view import view_config, view_defaults
 from cms.flash import flash
 from cms.forms import FORM_POST
 from cms.models import Node
-from cms.security.permissions import Permission
+from cms.permissions import Permission
 from cms.services import content
 from cms.services.errors import Invalid
 from cms.urls import node_url

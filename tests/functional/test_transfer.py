@@ -654,6 +654,19 @@ REFUSALS = {
         ),
         "holds no children",
     ),
+    # The rules of every edit: the same limits, the same messages.
+    "title too long": (
+        _nodes(lambda n: _node("page/")(n).update(title="x" * 201)),
+        "title: At most 200 characters.",
+    ),
+    "empty title": (
+        _nodes(lambda n: _node("page/")(n).update(title="  ")),
+        "title: Required.",
+    ),
+    "description too long": (
+        _nodes(lambda n: _node("page/")(n).update(description="x" * 2001)),
+        "description: At most 2000 characters.",
+    ),
     "bad state": (
         _nodes(lambda n: _node("page/")(n).update(state="gone")),
         "unknown state",

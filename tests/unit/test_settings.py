@@ -137,3 +137,36 @@ class TestRefusedAtStartUp:
     def test_a_secret_of_32_characters_will_do(self):
         settings = load_settings({**MINIMAL, "cms.secret": "s" * 32}, environ={})
         assert settings["cms.secret"] == "s" * 32
+
+
+class TestBadValues:
+    """A mistyped value stops the start, naming its setting."""
+
+    @pytest.mark.parametrize(
+        ("key", "text"),
+        [
+            ("cms.batch_size", "lots"),
+            ("cms.max_upload_bytes", "50MB"),
+            ("cms.session_max_age", "12h"),
+            ("cms.login_slowdown", "fast"),
+            ("cms.login_slowdown", "nan"),
+            ("cms.token_max_age", "-1"),
+        ],
+    )
+    def test_a_value_that_is_no_number_is_named(self, key, text):
+        # Not "invalid literal for int() with base 10": which setting?
+        with pytest.raises(ValueError, match=key.replace(".", r"\.")):
+            load_settings({**MINIMAL, key: text}, environ={})
+
+    @pytest.mark.parametrize("size", ["0", "-5", "1001"])
+    def test_a_default_batch_size_a_client_could_not_ask_for(self, size):
+        # 0 made every folder listing fail; above cms.batch_size_max, the
+        # default is a size no client may ask for.
+        with pytest.raises(ValueError, match=r"cms\.batch_size"):
+            load_settings({**MINIMAL, "cms.batch_size": size}, environ={})
+
+    @pytest.mark.parametrize("text", ["ture", "yes please", "2"])
+    def test_secure_cookies_neither_on_nor_off(self, text):
+        # A typo must not turn the Secure flag of the session cookie off.
+        with pytest.raises(ValueError, match=r"cms\.secure_cookies"):
+            load_settings({**MINIMAL, "cms.secure_cookies": text}, environ={})

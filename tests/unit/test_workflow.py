@@ -4,7 +4,7 @@ import pytest
 from pyramid.authorization import ACLHelper, Allow, Authenticated, Everyone
 
 from cms.models import Document
-from cms.security.permissions import Permission as P
+from cms.permissions import Permission as P
 from cms.workflow import (
     ADMIN_PRINCIPAL,
     STATE_TITLES,

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from cms.models import LoginSession
 from cms.models.meta import utcnow
+from cms.permissions import Permission as P
 from cms.security.identity import Identity
-from cms.security.permissions import Permission as P
 from cms.security.policy import (
     BAD_CREDENTIALS,
     SecurityPolicy,
