@@ -11,7 +11,7 @@ from urllib.parse import quote
 from pyramid.traversal import split_path_info
 
 from cms.models import Node
-from cms.models.node import is_valid_name
+from cms.models.tree import is_valid_name
 from cms.permissions import Permission
 from cms.services.redirects import longest_redirect
 from cms.traversal import MAX_DEPTH

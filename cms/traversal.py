@@ -35,7 +35,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from zope.interface import implementer
 
 from cms.models import Node
-from cms.models.node import is_valid_name
+from cms.models.tree import is_valid_name
 from cms.urls import API_PREFIX
 
 #: Longest PATH_INFO looked up; a longer URL gets 414.

@@ -6,14 +6,7 @@ from cms.models.content import CONTENT_TYPES, Document, Folder
 from cms.models.marker import Marker
 from cms.models.media import File, Image
 from cms.models.meta import Base
-from cms.models.node import (
-    InvalidMove,
-    InvalidName,
-    NameTaken,
-    Node,
-    NotAContainer,
-    TreeError,
-)
+from cms.models.node import Node
 from cms.models.principals import (
     ADMINS,
     ApiToken,
@@ -25,6 +18,13 @@ from cms.models.principals import (
 from cms.models.redirect import Redirect
 from cms.models.revision import Revision
 from cms.models.sharing import ROLES, LocalRole
+from cms.models.tree import (
+    InvalidMove,
+    InvalidName,
+    NameTaken,
+    NotAContainer,
+    TreeError,
+)
 
 configure_mappers()
 

@@ -13,7 +13,8 @@ from sqlalchemy import ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cms.models.meta import Base, UTCDateTime, utcnow
-from cms.models.node import PATH_TYPE, Node
+from cms.models.node import Node
+from cms.models.tree import PATH_TYPE
 
 
 class Redirect(Base):

@@ -16,8 +16,8 @@ until its transaction ends. The lock is the root's row:
 
 A request loads its nodes before it takes the lock, so once the lock is held
 the nodes it loaded are compared with the database, in one query: changing
-a node that was deleted meanwhile raises :class:`~cms.models.node.NodeGone`,
-one whose path changed meanwhile :class:`~cms.models.node.NodeMoved`, as
+a node that was deleted meanwhile raises :class:`~cms.models.tree.NodeGone`,
+one whose path changed meanwhile :class:`~cms.models.tree.NodeMoved`, as
 what the caller decided from it may no longer hold. Nodes loaded once the
 lock is held are current: no other change of shape can come between.
 
@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import SessionTransaction
+
+from cms.models.tree import NodeGone, NodeMoved
 
 #: Where a session keeps what it holds (see :class:`Held`).
 INFO_KEY = "cms.tree_lock"
@@ -103,8 +105,6 @@ def _changed_since_loaded(session, node_class):
 
 
 def _refuse_changed(held, nodes):
-    from cms.models.node import NodeGone, NodeMoved
-
     for node in nodes:
         identity = inspect(node).identity
         if identity is None or identity[0] not in held.changed:

@@ -1,7 +1,7 @@
 """The schemas made from the content fields: new nodes, changes and uploads."""
 
 from cms.models import CONTENT_TYPES
-from cms.models.node import MAX_NAME_LENGTH
+from cms.models.tree import MAX_NAME_LENGTH
 from cms.openapi.builders import _object, _string
 from cms.openapi.patterns import CHILD_NAME_PATTERN
 from cms.schemas import FIELDS, Field

@@ -1,6 +1,6 @@
 """The patterns of names, cursors and ETags, as the code checks them."""
 
-from cms.models.node import MAX_NAME_LENGTH
+from cms.models.tree import MAX_NAME_LENGTH
 from cms.services.principals import LOGIN_PATTERN
 
 #: A node name as a path parameter (a subset of the valid names: see

@@ -3,7 +3,7 @@ sharing, history and the health checks."""
 
 from cms.media import SCALES
 from cms.models import CONTENT_TYPES, ROLES
-from cms.models.node import MAX_NAME_LENGTH
+from cms.models.tree import MAX_NAME_LENGTH
 from cms.openapi.builders import (
     DATETIME,
     NULLABLE_DATETIME,

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from cms.models import CONTENT_TYPES, Node
-from cms.models.node import TreeError
+from cms.models.tree import TreeError
 from cms.permissions import Permission as P
 from cms.schemas import FIELDS, SNAPSHOT, check_fields, clean_fields
 from cms.services import redirects

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from cms.models import Node, Redirect
-from cms.models.node import subtree_bounds
+from cms.models.tree import subtree_bounds
 
 
 def remember_move(dbsession: Session, old_path: str, node: Node) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from cms.models import Node
-from cms.models.node import (
+from cms.models.tree import (
     InvalidMove,
     NameTaken,
     NodeGone,

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from cms.models import CONTENT_TYPES, File, Image, Node, Revision
-from cms.models.node import MAX_NAME_LENGTH, is_valid_name
 from cms.models.sharing import ROLES
+from cms.models.tree import MAX_NAME_LENGTH, is_valid_name
 from cms.schemas import DESCRIPTION, TITLE
 from cms.storage import CHUNK_SIZE
 from cms.workflow import STATES

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import with_polymorphic
 
 from cms.models import Group, LocalRole, Node, Revision, User
-from cms.models.node import subtree_bounds
+from cms.models.tree import subtree_bounds
 from cms.transfer.archive import (
     BATCH,
     BLOBS,

@@ -16,7 +16,7 @@ from cms.models import (
     TreeError,
     User,
 )
-from cms.models.node import RESERVED_ROOT_NAMES, subtree_bounds
+from cms.models.tree import RESERVED_ROOT_NAMES, subtree_bounds
 from cms.models.treelock import hold_tree
 from cms.sanitize import clean_html
 from cms.storage import StorageError

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from cms.models.meta import UTCDateTime
-from cms.models.node import PATH_TYPE
+from cms.models.tree import PATH_TYPE
 
 revision = "0001"
 down_revision = None

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from cms.models.meta import UTCDateTime
-from cms.models.node import PATH_TYPE
+from cms.models.tree import PATH_TYPE
 
 revision = "0003"
 down_revision = "0002"

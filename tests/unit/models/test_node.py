@@ -16,7 +16,7 @@ from cms.models import (
     Node,
     NotAContainer,
 )
-from cms.models.node import make_name
+from cms.models.tree import make_name
 from tests.factories import add_document, add_folder
 
 

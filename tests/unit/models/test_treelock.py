@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from cms.models import Node
-from cms.models.node import NodeGone, NodeMoved
+from cms.models.tree import NodeGone, NodeMoved
 from cms.traversal import load_node
 from tests.factories import add_document, add_folder
 
