@@ -24,9 +24,9 @@ from cms.transfer.archive import (
     NODES,
     Progress,
     TransferError,
-    blob_keys,
     normalize_path,
 )
+from cms.transfer.records import blob_keys
 
 # -- export -----------------------------------------------------------------------
 

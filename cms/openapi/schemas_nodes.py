@@ -1,0 +1,286 @@
+"""The component schemas of nodes and their views: the node and its
+children, new nodes and their changes, navigation, workflow, sharing, history,
+move, copy and order."""
+
+from cms.media import SCALES
+from cms.models import CONTENT_TYPES, ROLES
+from cms.models.tree import MAX_NAME_LENGTH
+from cms.openapi.builders import DATETIME, URI, _object, _ref, _string
+from cms.openapi.fields import (
+    JSON_TYPES,
+    _all_fields,
+    _create_schema,
+    _field_schema,
+    _upload_schema,
+)
+from cms.openapi.patterns import CHILD_NAME_PATTERN
+from cms.schemas import FIELDS
+from cms.workflow import STATES, TRANSITIONS
+
+
+def _node_schemas():
+    states = list(STATES)
+    types = list(CONTENT_TYPES)
+    summary = _object(
+        {
+            "@id": URI,
+            "@type": {"type": "string", "enum": types},
+            "id": _string(MAX_NAME_LENGTH),
+            "uid": {"type": "string", "format": "uuid"},
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "state": {"type": "string", "enum": states},
+            "modified": DATETIME,
+        },
+        ("@id", "@type", "id", "uid", "title", "description", "state", "modified"),
+        description="A child as `items` lists it: never a full node.",
+    )
+    parent = {
+        "type": "object",
+        "nullable": True,
+        "description": "`null` for the root. `@type` and `title` only for "
+        "those who may view the parent.",
+        "properties": {
+            "@id": URI,
+            "@type": {"type": "string", "enum": types},
+            "title": {"type": "string"},
+        },
+        "required": ["@id"],
+        "additionalProperties": False,
+    }
+    file_info = _object(
+        {
+            "download": URI,
+            "filename": {"type": "string"},
+            "content_type": {"type": "string"},
+            "size": {"type": "integer", "minimum": 0},
+        },
+        ("download", "filename", "content_type", "size"),
+    )
+    scale = _object(
+        {
+            "download": URI,
+            "width": {"type": "integer", "minimum": 0},
+            "height": {"type": "integer", "minimum": 0},
+        },
+        ("download", "width", "height"),
+    )
+    scales = _object(
+        {name: _ref("Scale") for name in SCALES},
+        description="The scaled versions of an image, by name.",
+    )
+    batching = _object(
+        {"@id": URI, "first": URI, "next": URI, "prev": URI},
+        ("@id", "first"),
+        description="`next` is absent on the last batch, `prev` on the first.",
+    )
+    content = {
+        "@id": URI,
+        "@type": {"type": "string", "enum": types},
+        "id": _string(
+            MAX_NAME_LENGTH, description="The node's name: empty for the root."
+        ),
+        "uid": {"type": "string", "format": "uuid"},
+        "title": {"type": "string"},
+        "description": {"type": "string"},
+        "body": {"type": "string", "description": "Documents: sanitized HTML."},
+        "state": {"type": "string", "enum": states},
+        "created": DATETIME,
+        "modified": DATETIME,
+        "parent": parent,
+        "file": _ref("FileInfo"),
+        "width": {"type": "integer", "minimum": 0},
+        "height": {"type": "integer", "minimum": 0},
+        "scales": _ref("Scales"),
+    }
+    content_required = (
+        "@id", "@type", "id", "uid", "title", "description", "state",
+        "created", "modified", "parent",
+    )  # fmt: skip
+    node = _object(
+        {
+            **content,
+            "has_draft": {
+                "type": "boolean",
+                "description": "Only for those who may edit the node.",
+            },
+            "items": {"type": "array", "items": _ref("Summary")},
+            "items_total": {"type": "integer", "minimum": 0},
+            "batching": _ref("Batching"),
+        },
+        (*content_required, "items", "items_total", "batching"),
+        description="A node. `body` for documents; `file` for files and "
+        "images; `width`, `height` and `scales` for images.",
+    )
+    history_entry = {
+        "@id": URI,
+        "version": {"type": "integer", "minimum": 1},
+        "author": {"type": "string", "description": "The author's login."},
+        "created": DATETIME,
+        "comment": {"type": "string"},
+        "changed": {"type": "array", "items": {"type": "string"}},
+    }
+    revision = _object(
+        {**content, **history_entry, "@id": URI},
+        (*content_required, "version", "author", "comment", "changed"),
+        description="The node as it was at this version (`created`: when the "
+        "revision was made).",
+    )
+    principal_pattern = r"^(user|group):"
+    role = {"type": "string", "enum": [*ROLES, "owner"]}
+    sharing_entry = _object(
+        {
+            "principal": _string(pattern=principal_pattern, example="user:alice"),
+            "roles": {"type": "array", "items": role},
+        },
+        ("principal", "roles"),
+    )
+    return {
+        "Summary": summary,
+        "Batching": batching,
+        "FileInfo": file_info,
+        "Scale": scale,
+        "Scales": scales,
+        "Node": node,
+        **{f"New{name}": _create_schema(name) for name in JSON_TYPES},
+        "NewNode": {
+            "oneOf": [_ref(f"New{name}") for name in JSON_TYPES],
+            "description": "A child made from JSON: "
+            + ", ".join(JSON_TYPES)
+            + ". Files and images are uploaded with multipart/form-data.",
+        },
+        "Upload": _upload_schema(required=True),
+        "NodeChanges": _object(
+            {name: _field_schema(field) for name, field in _all_fields().items()},
+            description="The fields to change. "
+            + "; ".join(
+                f"{name}: {', '.join(field.name for field in fields)}"
+                for name, fields in FIELDS.items()
+            )
+            + ". A field the node's type does not have is refused (400).",
+        ),
+        "UploadChanges": _upload_schema(required=False),
+        "Breadcrumbs": _object(
+            {
+                "items": {
+                    "type": "array",
+                    "items": _object(
+                        {"@id": URI, "title": {"type": "string"}}, ("@id", "title")
+                    ),
+                }
+            },
+            ("items",),
+            description="From the root down to the node: the ancestors the "
+            "caller may view.",
+        ),
+        "Navigation": _object(
+            {
+                "items": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "@id": URI,
+                            "@type": {"type": "string", "enum": types},
+                            "title": {"type": "string"},
+                            "current": {"type": "boolean"},
+                        },
+                        ("@id", "@type", "title", "current"),
+                    ),
+                }
+            },
+            ("items",),
+            description="The site's sections (the root's children the caller "
+            "may view); `current` marks the one in the node's lineage.",
+        ),
+        "Workflow": _object(
+            {
+                "state": {"type": "string", "enum": states},
+                "title": {"type": "string"},
+                "transitions": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "id": {"type": "string", "enum": list(TRANSITIONS)},
+                            "title": {"type": "string"},
+                        },
+                        ("id", "title"),
+                    ),
+                    "description": "The transitions the caller may fire.",
+                },
+            },
+            ("state", "title", "transitions"),
+        ),
+        "Transition": _object(
+            {
+                "transition": {"type": "string", "enum": list(TRANSITIONS)},
+                "comment": _string(2000),
+            },
+            ("transition",),
+        ),
+        "SharingEntry": sharing_entry,
+        "Sharing": _object(
+            {
+                "inherit": {"type": "boolean"},
+                "entries": {"type": "array", "items": _ref("SharingEntry")},
+                "inherited": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "principal": _string(pattern=principal_pattern),
+                            "roles": {"type": "array", "items": role},
+                            "from": URI,
+                        },
+                        ("principal", "roles", "from"),
+                    ),
+                },
+            },
+            ("inherit", "entries", "inherited"),
+        ),
+        "SharingChange": _object(
+            {
+                "inherit": {"type": "boolean"},
+                "entries": {
+                    "type": "array",
+                    "items": _ref("SharingEntry"),
+                    "description": "Replaces the node's own local roles "
+                    "(`owner` is implied by who created the node, never granted).",
+                },
+            },
+            ("entries",),
+        ),
+        "HistoryEntry": _object(history_entry, tuple(history_entry)),
+        "History": _object(
+            {"items": {"type": "array", "items": _ref("HistoryEntry")}},
+            ("items",),
+            description="Newest first.",
+        ),
+        "Revision": revision,
+        "Revert": _object({"version": {"type": "integer", "minimum": 1}}, ("version",)),
+        "Move": _object(
+            {
+                "to": _string(
+                    2000,
+                    description="The path (or site URL) of the new container; "
+                    "default: the current one.",
+                    example="/about/",
+                ),
+                "id": _string(MAX_NAME_LENGTH, pattern=CHILD_NAME_PATTERN),
+            },
+            description="`to`, `id` or both.",
+            minProperties=1,
+        ),
+        "Copy": _object(
+            {
+                "to": _string(2000, example="/about/"),
+                "id": _string(MAX_NAME_LENGTH, pattern=CHILD_NAME_PATTERN),
+            },
+            ("to",),
+        ),
+        "Order": _object(
+            {
+                "id": _string(MAX_NAME_LENGTH, description="The child's name."),
+                "position": {"type": "integer", "minimum": 0},
+            },
+            ("id", "position"),
+        ),
+    }
