@@ -25,7 +25,7 @@ class DeletePage:
     @view_config(request_method=("GET", "HEAD"), renderer=CONFIRM)
     def delete_confirm(self):
         node = self.node
-        return {"title": node.title, "path": node.path}
+        return {"title": node.title, "page_url": node_url(self.request, node.path)}
 
     @view_config(request_method="POST", accept="text/html")
     def delete_node(self):

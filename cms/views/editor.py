@@ -74,6 +74,10 @@ def form_page(request, node, type_name, values, errors=(), action="@@edit", stat
     }
     if not adding and type_name in content.FILE_TYPES:
         page["current_file"] = working_copy(request.dbsession, node)
+        # The stored file is downloadable; a draft's new one is not yet.
+        page["current_file_url"] = (
+            None if node.has_draft else node_url(request, node.path, "@@download")
+        )
     if not adding and node.state == PUBLISHED:
         page["makes_draft"] = True
     if rich_text:

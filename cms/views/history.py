@@ -111,6 +111,7 @@ def common(request, node, latest):
     """What both pages show: the revert form's target and the draft's preview."""
     return {
         "node": node,
+        "page_url": node_url(request, node.path),
         "history_url": node_url(request, node.path, "@@history"),
         "latest": latest.version if latest is not None else 0,
         "draft_url": (

@@ -222,6 +222,7 @@ def sharing_page(request, node, sharing, choices=None, inherit=None, **extra):
     return {
         "title": f"Sharing: {node.title}",
         "node": node,
+        "page_url": node_url(request, node.path),
         "action": node_url(request, node.path, "@@sharing"),
         "roles": [(role, ROLE_TITLES[role]) for role in ROLES],
         "rows": sharing_rows(
