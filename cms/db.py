@@ -18,6 +18,8 @@ from sqlalchemy import engine_from_config, event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from cms.services.errors import ChangedMeanwhile, Gone
+
 #: Requests that never write.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Execution option: begin with BEGIN IMMEDIATE on SQLite.
@@ -109,6 +111,11 @@ def includeme(config):
     # Two requests adding the same name at once: the loser's retry sees the
     # winner's row and answers 409 instead of failing.
     mark_error_retryable(IntegrityError)
+    # A node deleted, moved or changed by another writer between this
+    # request's reading it and its locking it: the replay answers as if it
+    # had come second (cms.services.locks).
+    mark_error_retryable(Gone)
+    mark_error_retryable(ChangedMeanwhile)
 
     engine = get_engine(settings)
     config.registry["dbengine"] = engine

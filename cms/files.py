@@ -30,6 +30,9 @@ class Upload:
         limit = request.registry.settings["cms.max_upload_bytes"]
         self.store = store
         self.filename = safe_filename(field.filename or "")
+        # A replayed request (cms.db: pyramid_retry) gets the same parsed
+        # fields again, their files read to the end by the first attempt.
+        field.file.seek(0)
         try:
             self.blob = store.save(field.file, limit)
         except BlobTooLarge:

@@ -7,8 +7,12 @@ PostgreSQL server the run uses) and an ini file naming it.
 import uuid
 from contextlib import contextmanager
 
+import webtest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+import cms
+from cms.scripts import initialize_db
 
 #: The session secret of the scratch sites.
 SECRET = "s" * 40
@@ -46,3 +50,27 @@ def site_ini(path, database_url, blob_dir, extra=""):
         f"cms.blob_dir = {blob_dir}\n" + extra
     )
     return str(path)
+
+
+@contextmanager
+def served(database_url, folder, monkeypatch):
+    """Yield ``(app, headers)``: a new site of its own and an admin's headers."""
+    monkeypatch.setenv("CMS_ADMIN_PASSWORD", "the admin's passphrase")
+    with scratch_database(database_url, folder) as url:
+        ini_file = site_ini(folder / "site.ini", url, folder / "blobs")
+        assert initialize_db.main(["initialize_cms_db", ini_file]) == 0
+        app = cms.main(
+            {},
+            **{
+                "sqlalchemy.url": url,
+                "cms.secret": SECRET,
+                "cms.blob_dir": str(folder / "blobs"),
+                "cms.login_slowdown": "0",
+            },
+        )
+        client = webtest.TestApp(app, extra_environ={"HTTP_HOST": "example.com"})
+        token = client.post_json(
+            "/@@login", {"login": "admin", "password": "the admin's passphrase"}
+        ).json["token"]
+        yield app, {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        app.registry["dbengine"].dispose()

@@ -50,6 +50,10 @@ class NodeMoved(TreeError):
     """The node was moved or renamed since it was loaded."""
 
 
+class NodeChanged(TreeError):
+    """The node was changed (a newer version) since it was loaded."""
+
+
 def is_valid_name(name: str) -> bool:
     """Return whether *name* may name a node (anywhere but at the root)."""
     return bool(NAME_PATTERN.fullmatch(name)) and name[0] not in "._@"

@@ -21,6 +21,16 @@ one whose path changed meanwhile :class:`~cms.models.tree.NodeMoved`, as
 what the caller decided from it may no longer hold. Nodes loaded once the
 lock is held are current: no other change of shape can come between.
 
+A write to a node's own row (an edit, a workflow transition, sharing, a
+revert, a reorder) takes that row's lock, ``FOR NO KEY UPDATE``, before it
+checks anything (:func:`hold_nodes`): once held, nobody else can change,
+move or delete the node until the transaction ends, and the row is compared
+with what the request loaded: gone, moved or a newer version raises
+:class:`~cms.models.tree.NodeGone`, :class:`~cms.models.tree.NodeMoved` or
+:class:`~cms.models.tree.NodeChanged`. Locks are always taken in the same
+order, the tree lock first, then node rows by id, so that two writers never
+wait for each other in a cycle.
+
 SQLite has no row locks, and needs none: a writing request holds the
 database's write lock from its first statement (``BEGIN IMMEDIATE``, see
 :mod:`cms.db`), so the comparison finds nothing changed there.
@@ -31,7 +41,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import SessionTransaction
 
-from cms.models.tree import NodeGone, NodeMoved
+from cms.models.tree import NodeChanged, NodeGone, NodeMoved
 
 #: Where a session keeps what it holds (see :class:`Held`).
 INFO_KEY = "cms.tree_lock"
@@ -112,3 +122,38 @@ def _refuse_changed(held, nodes):
         if held.changed[identity[0]] is None:
             raise NodeGone("This item was deleted meanwhile.")
         raise NodeMoved("This item was moved or renamed meanwhile: load it again.")
+
+
+def hold_nodes(session, nodes):
+    """Lock the rows of *nodes* for writing; raise if one is not as loaded.
+
+    One query. A row that is gone raises ``NodeGone``, one whose path changed
+    ``NodeMoved``, one with a newer version ``NodeChanged``: what the caller
+    decided from the node it loaded may no longer hold.
+    """
+    from cms.models.node import Node
+
+    loaded = {}
+    for node in nodes:
+        state = inspect(node)
+        if state.identity is None:
+            continue  # added in this transaction: nobody else can see it
+        loaded[state.identity[0]] = state.dict
+    if not loaded:
+        return
+    table = Node.__table__
+    query = (
+        select(table.c.id, table.c.path, table.c.version)
+        .where(table.c.id.in_(sorted(loaded)))
+        .order_by(table.c.id)
+        .with_for_update(key_share=True)
+    )
+    current = {row.id: row for row in session.execute(query)}
+    for node_id, values in loaded.items():
+        row = current.get(node_id)
+        if row is None:
+            raise NodeGone("This item was deleted meanwhile.")
+        if values.get("path", row.path) != row.path:
+            raise NodeMoved("This item was moved or renamed meanwhile: load it again.")
+        if values.get("version", row.version) != row.version:
+            raise NodeChanged("This item was changed meanwhile: load it again.")

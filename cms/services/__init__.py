@@ -4,7 +4,8 @@ The JSON API, the editor's forms, the command line and the importer all
 change things through these modules, so each rule lives once:
 
 - :mod:`.content`: add, edit, delete, workflow transitions, revert;
-- :mod:`.tree`: move, rename, copy, order (and the tree lock they take);
+- :mod:`.tree`: move, rename, copy, order;
+- :mod:`.locks`: what every write holds before it checks anything;
 - :mod:`.revisions`: drafts and history;
 - :mod:`.redirects`: the old URLs of moved nodes;
 - :mod:`.sharing`: local roles;

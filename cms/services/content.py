@@ -15,9 +15,10 @@ from cms.schemas import FIELDS, SNAPSHOT, check_fields, clean_fields
 from cms.services import redirects
 from cms.services.caller import Caller
 from cms.services.errors import Forbidden, Invalid
+from cms.services.locks import claim
 from cms.services.revisions import get_revision, make_live, record, save_content
 from cms.services.stale import check_if_match
-from cms.services.tree import hold, tree_error
+from cms.services.tree import tree_error
 from cms.workflow import INITIAL_STATE, TRANSITIONS, transitions_from
 
 #: Types whose content is an uploaded file: made with multipart only.
@@ -45,7 +46,7 @@ def create(
 
     *upload* is the file of a File or Image (see :mod:`cms.files`).
     """
-    hold(dbsession, [container], shared=True)
+    claim(dbsession, [container], tree="add")
     caller.require(P.ADD, container)
     type_name = data.get("@type")
     if not isinstance(type_name, str) or type_name not in CONTENT_TYPES:
@@ -89,8 +90,9 @@ def update(
     upload: Upload | None = None,
 ) -> Node:
     """Change the node's content fields (a draft, when it is published)."""
+    claim(dbsession, [node])
     caller.require(P.EDIT, node)
-    check_if_match(dbsession, caller, node)
+    check_if_match(caller, node)
     check_fields(data, {field.name for field in FIELDS[node.type]})
     if upload is not None and node.type not in FILE_TYPES:
         raise Invalid.field("file", f"A {node.type} takes no file.")
@@ -106,16 +108,17 @@ def update(
 
 def remove(dbsession: Session, caller: Caller, node: Node) -> None:
     """Delete the node and its subtree."""
-    hold(dbsession, [node])
+    claim(dbsession, [node], tree="shape")
     caller.require(P.DELETE, node)
     if node.parent_id is None:
         raise Forbidden("The root stays.")
-    check_if_match(dbsession, caller, node)
+    check_if_match(caller, node)
     node.delete()
 
 
 def transition(dbsession: Session, caller: Caller, node: Node, data: Data) -> Node:
     """Fire ``data["transition"]`` on the node."""
+    claim(dbsession, [node])
     check_fields(data, {"transition", "comment"}, ("transition",))
     name, comment = data["transition"], data.get("comment", "")
     chosen = TRANSITIONS.get(name) if isinstance(name, str) else None
@@ -135,6 +138,7 @@ def transition(dbsession: Session, caller: Caller, node: Node, data: Data) -> No
 
 def revert(dbsession: Session, caller: Caller, node: Node, data: Data) -> Node:
     """Make a new revision equal to revision ``data["version"]``."""
+    claim(dbsession, [node])
     caller.require(P.EDIT, node)
     check_fields(data, {"version"}, ("version",))
     number = data["version"]

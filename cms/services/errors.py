@@ -69,6 +69,20 @@ class Conflict(ServiceError):
     default_message = "This clashes with what is there now."
 
 
+class Gone(NotFound):
+    """What the change is about was deleted while the request ran (404).
+
+    Like :class:`ChangedMeanwhile`, the request is replayed from the start
+    (``cms.db`` marks both retryable): it then meets the tree as the other
+    writer left it and answers as if it had come second. Only a request
+    that keeps losing ends with this answer.
+    """
+
+
+class ChangedMeanwhile(Conflict):
+    """What the change is about was moved or changed while the request ran (409)."""
+
+
 class NameClash(Conflict):
     """The name is taken: by a sibling, another user or another group (409)."""
 

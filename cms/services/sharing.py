@@ -16,6 +16,7 @@ from cms.schemas import check_fields
 from cms.security.sharing import OWNER
 from cms.services.caller import Caller
 from cms.services.errors import Invalid
+from cms.services.locks import claim
 
 #: ``(user id, group id, role)``: one of the two ids is ``None``.
 Grant = tuple[int | None, int | None, str]
@@ -87,6 +88,7 @@ def set_sharing(
     A caller who is not an admin may not take away their own right to share
     the node: that would lock them out (400, nothing changed).
     """
+    claim(dbsession, [node])
     check_fields(data, {"inherit", "entries"}, ("entries",))
     inherit = data.get("inherit", node.inherit_roles)
     if not isinstance(inherit, bool):

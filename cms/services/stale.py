@@ -7,25 +7,22 @@ comparison is explicit and refuses with :class:`~.errors.Stale` (412), which
 pyramid_retry never replays (a retried StaleDataError would be).
 """
 
-from sqlalchemy.orm import Session
-
 from cms.conditional import ETAG, tags
 from cms.models import Node
 from cms.services.caller import Caller
 from cms.services.errors import Stale
 
 
-def check_if_match(dbsession: Session, caller: Caller, node: Node) -> None:
+def check_if_match(caller: Caller, node: Node) -> None:
     """Refuse unless the caller's ``If-Match`` (when given) names the node as it is.
 
-    The node's row is read again and locked (``FOR UPDATE``; on SQLite the
-    write transaction holds the lock already): a writer that got there first
-    has committed by then, and its new version is what is compared.
+    The service has claimed the node (:func:`cms.services.locks.claim`)
+    before: its row is locked and its version current, as a writer that got
+    there first has committed by then (and this request was replayed).
     """
     header = caller.if_match
     if header is None or header.strip() == "*":
         return
-    dbsession.refresh(node, with_for_update={"of": Node.__table__})
     for tag in tags(header):
         match = ETAG.fullmatch(tag)
         if match and match[1] == node.uid.hex and int(match[2]) == node.version:

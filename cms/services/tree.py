@@ -1,12 +1,9 @@
 """Changes of the tree's shape: move, rename, copy and order.
 
-Each takes the tree lock first (:mod:`cms.models.treelock`), so that its
-checks see the tree it writes to; a node the caller loaded that was deleted
-or moved meanwhile is a :class:`~.errors.NotFound` or a
-:class:`~.errors.Conflict`.
+Each takes the tree lock first (:mod:`.locks`), so that its checks see the
+tree it writes to.
 """
 
-from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -22,12 +19,12 @@ from cms.models.tree import (
     TreeError,
     subtree_bounds,
 )
-from cms.models.treelock import hold_tree
 from cms.permissions import Permission as P
 from cms.schemas import check_fields
 from cms.services import redirects
 from cms.services.caller import Caller
-from cms.services.errors import Conflict, Invalid, NameClash, NotFound, ServiceError
+from cms.services.errors import Invalid, NameClash, ServiceError
+from cms.services.locks import claim, lost_race
 from cms.services.revisions import record, snapshot
 from cms.services.stale import check_if_match
 from cms.traversal import load_node
@@ -36,27 +33,13 @@ from cms.workflow import PRIVATE
 
 def tree_error(error: TreeError, field: str = "id") -> ServiceError:
     """The service error for what the tree refused."""
-    if isinstance(error, NodeGone):
-        return NotFound(str(error))
-    if isinstance(error, NodeMoved):
-        return Conflict(str(error))
+    if isinstance(error, NodeGone | NodeMoved):
+        return lost_race(error)
     if isinstance(error, NameTaken):
         return NameClash(str(error))
     if isinstance(error, InvalidMove | NotAContainer):
         return Invalid.field("to", str(error))
     return Invalid.field(field, str(error))
-
-
-def hold(dbsession: Session, nodes: Iterable[Node], shared: bool = False) -> None:
-    """Take the tree lock before anything is checked (see cms.models.treelock).
-
-    The checks then see the tree that the change will be written to; a node
-    loaded before that was deleted or moved meanwhile is refused.
-    """
-    try:
-        hold_tree(dbsession, nodes, shared=shared)
-    except TreeError as error:
-        raise tree_error(error) from None
 
 
 def resolve_target(dbsession: Session, caller: Caller, to: Any) -> Node:
@@ -76,9 +59,9 @@ def resolve_target(dbsession: Session, caller: Caller, to: Any) -> Node:
 
 def move(dbsession: Session, caller: Caller, node: Node, data: dict[str, Any]) -> Node:
     """Move and/or rename the node; its old URL then redirects to the new one."""
-    hold(dbsession, [node])
+    claim(dbsession, [node], tree="shape")
     caller.require(P.EDIT, node)
-    check_if_match(dbsession, caller, node)
+    check_if_match(caller, node)
     check_fields(data, {"to", "id"})
     if "to" not in data and "id" not in data:
         raise Invalid(
@@ -112,7 +95,7 @@ def copy(dbsession: Session, caller: Caller, node: Node, data: dict[str, Any]) -
     Copies get new uids, start private, and belong to the caller; local roles
     are not copied (sharing is decided anew where the copy lands).
     """
-    hold(dbsession, [node], shared=True)
+    claim(dbsession, [node], tree="add")
     check_fields(data, {"to", "id"})
     target = resolve_target(dbsession, caller, data.get("to"))
     caller.require(P.ADD, target)
@@ -166,6 +149,8 @@ def order(
     dbsession: Session, caller: Caller, container: Node, data: dict[str, Any]
 ) -> Node:
     """Put the child ``data["id"]`` at ``data["position"]`` among its siblings."""
+    # Reordering rewrites the siblings' positions: no move or delete between.
+    claim(dbsession, [container], tree="add")
     caller.require(P.EDIT, container)
     check_fields(data, {"id", "position"}, ("id", "position"))
     position = data["position"]
@@ -178,5 +163,6 @@ def order(
         child = None
     if child is None:
         raise Invalid.field("id", "No such child here.")
+    claim(dbsession, [child])
     child.set_position(position)
     return child

@@ -36,7 +36,14 @@ from cms.forms import FORM_POST
 from cms.models import Node
 from cms.permissions import Permission
 from cms.services import content, tree
-from cms.services.errors import Forbidden, Invalid, NameClash, ServiceError
+from cms.services.errors import (
+    ChangedMeanwhile,
+    Forbidden,
+    Gone,
+    Invalid,
+    NameClash,
+    ServiceError,
+)
 from cms.traversal import load_node
 from cms.urls import node_url
 from cms.workflow import STATE_TITLES
@@ -85,6 +92,8 @@ def each(request, items, act, forbidden):
         try:
             with request.dbsession.begin_nested():
                 act(node)
+        except (Gone, ChangedMeanwhile):
+            raise  # replayed as a whole: see cms.services.locks
         except ServiceError as error:
             refused.append((title, reason(error, forbidden)))
         else:

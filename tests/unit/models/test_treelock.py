@@ -1,4 +1,4 @@
-"""The tree lock: a change of shape refuses nodes that changed since they were loaded.
+"""The tree lock and row locks refuse nodes that changed since they were loaded.
 
 Another transaction's change is played by a second session on the test's
 connection, committed before this session takes the lock, as a concurrent
@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from cms.models import Node
-from cms.models.tree import NodeGone, NodeMoved
+from cms.models.tree import NodeChanged, NodeGone, NodeMoved
+from cms.models.treelock import hold_nodes
 from cms.traversal import load_node
 from tests.factories import add_document, add_folder
 
@@ -91,3 +92,33 @@ def test_a_change_of_an_unrelated_node_refuses_nothing(dbsession, tree, meanwhil
     add_document(a, "q")
     a.rename("d")
     assert paths(dbsession) == ["/", "/c/", "/d/", "/d/p/", "/d/q/"]
+
+
+# -- the rows a write holds -------------------------------------------------------
+
+
+def test_holding_a_node_that_is_as_loaded_passes(dbsession, tree, meanwhile):
+    a, _b = tree
+    meanwhile(lambda s: setattr(load_node(s, "/b/"), "title", "Other"))
+    hold_nodes(dbsession, [a])
+
+
+def test_holding_a_node_changed_meanwhile_is_refused(dbsession, tree, meanwhile):
+    a, _b = tree
+    meanwhile(lambda s: setattr(load_node(s, "/a/"), "title", "Changed"))
+    with pytest.raises(NodeChanged):
+        hold_nodes(dbsession, [a])
+
+
+def test_holding_a_node_moved_with_its_parent_is_refused(dbsession, tree, meanwhile):
+    page = load_node(dbsession, "/a/p/")
+    meanwhile(lambda s: load_node(s, "/a/").move(load_node(s, "/b/")))
+    with pytest.raises(NodeMoved):
+        hold_nodes(dbsession, [page])
+
+
+def test_holding_a_node_deleted_with_its_parent_is_refused(dbsession, tree, meanwhile):
+    page = load_node(dbsession, "/a/p/")
+    meanwhile(lambda s: load_node(s, "/a/").delete())
+    with pytest.raises(NodeGone):
+        hold_nodes(dbsession, [page])
