@@ -5,21 +5,50 @@ An upload is checked before any node points at it: its size against
 for an image that Pillow can read it (400 otherwise); the scales are made
 then, once. The blob is written before the node that names it, so a crash
 leaves at worst an orphan blob (``cms-admin INI blobs clean``).
+
+When the disk fails, the upload is refused before any node names it:
+`StoreFull` (507) when the store is full, `StoreUnavailable` (503) for any
+other failure. The request's transaction is then aborted; a blob already
+stored (an image whose scales could not be) is an orphan like any other.
 """
 
+import logging
+from contextlib import contextmanager
 from email.message import Message
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
 
 from cms.media import SCALES, NotAnImage, image_info, make_scale, safe_filename, sniff
-from cms.services.errors import Invalid
-from cms.storage import BlobStore, BlobTooLarge, EmptyBlob
+from cms.services.errors import Invalid, StoreFull, StoreUnavailable
+from cms.storage import (
+    BlobStore,
+    BlobStoreFull,
+    BlobStoreUnavailable,
+    BlobTooLarge,
+    EmptyBlob,
+    store_errors,
+)
+
+log = logging.getLogger(__name__)
 
 MULTIPART = "multipart/form-data"
 
 
 def blob_store(request):
     return request.registry["blobstore"]
+
+
+@contextmanager
+def storing():
+    """Refuse the upload when the blob store fails: 507 when full, else 503."""
+    try:
+        yield
+    except BlobStoreFull as error:
+        log.error("an upload was refused: %s", error)
+        raise StoreFull() from error
+    except BlobStoreUnavailable as error:
+        log.error("an upload was refused: %s", error)
+        raise StoreUnavailable() from error
 
 
 class Upload:
@@ -34,7 +63,8 @@ class Upload:
         # fields again, their files read to the end by the first attempt.
         field.file.seek(0)
         try:
-            self.blob = store.save(field.file, limit)
+            with storing():
+                self.blob = store.save(field.file, limit)
         except BlobTooLarge:
             raise HTTPRequestEntityTooLarge(
                 f"The file is larger than {limit // (1024 * 1024)} MB."
@@ -44,7 +74,8 @@ class Upload:
                 [{"field": "file", "message": "The file is empty."}]
             ) from None
         self.path = store.path(self.blob.key)
-        self.content_type = sniff(self.path)
+        with storing(), store_errors():
+            self.content_type = sniff(self.path)
 
     def values(self, type_name):
         """Return the node fields for a node of *type_name* holding this file."""
@@ -55,34 +86,34 @@ class Upload:
             "size": self.blob.size,
         }
         if type_name == "Image":
-            try:
-                info = image_info(self.path)
-            except NotAnImage:
-                raise Invalid(
-                    [
-                        {
-                            "field": "file",
-                            "message": "Not an image: PNG, JPEG, GIF or WebP.",
-                        }
-                    ]
-                ) from None
-            scales = {}
-            for scale in SCALES:
-                scaled = make_scale(self.path, scale)
-                blob = self.store.save_bytes(scaled.data)
-                scales[scale] = {
-                    "key": blob.key,
-                    "width": scaled.width,
-                    "height": scaled.height,
-                    "content_type": scaled.content_type,
-                }
-            values.update(
-                content_type=info.content_type,
-                width=info.width,
-                height=info.height,
-                scales=scales,
-            )
+            with storing(), store_errors():
+                values.update(self._image_values())
         return values
+
+    def _image_values(self):
+        """The fields of an Image: its type, size and scales (stored here)."""
+        try:
+            info = image_info(self.path)
+        except NotAnImage:
+            raise Invalid.field(
+                "file", "Not an image: PNG, JPEG, GIF or WebP."
+            ) from None
+        scales = {}
+        for scale in SCALES:
+            scaled = make_scale(self.path, scale)
+            blob = self.store.save_bytes(scaled.data)
+            scales[scale] = {
+                "key": blob.key,
+                "width": scaled.width,
+                "height": scaled.height,
+                "content_type": scaled.content_type,
+            }
+        return {
+            "content_type": info.content_type,
+            "width": info.width,
+            "height": info.height,
+            "scales": scales,
+        }
 
 
 def read_multipart(request):

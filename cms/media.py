@@ -179,11 +179,19 @@ def is_inline(content_type):
 
 @contextmanager
 def _decoding():
-    """Turn any failure to decode an image into `NotAnImage`."""
+    """Turn any failure to decode an image into `NotAnImage`.
+
+    Not a failure to read the file: an OSError that carries an ``errno``
+    comes from the disk, not from the image, and goes through as it is.
+    """
     try:
         yield
     except NotAnImage:
         raise
+    except OSError as exc:
+        if exc.errno is not None:
+            raise
+        raise NotAnImage(f"cannot decode image: {exc}") from exc
     except Exception as exc:
         # Hostile input breaks decoders in many ways (OSError, SyntaxError,
         # struct.error, IndexError…), and the bomb check raises its own;

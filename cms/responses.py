@@ -13,9 +13,11 @@ from pyramid.httpexceptions import (
     HTTPBadRequest,
     HTTPConflict,
     HTTPForbidden,
+    HTTPInsufficientStorage,
     HTTPNotFound,
     HTTPPreconditionFailed,
     HTTPSeeOther,
+    HTTPServiceUnavailable,
     HTTPUnauthorized,
 )
 from pyramid.renderers import render_to_response
@@ -42,6 +44,7 @@ TITLES = {
     429: "Too many requests",
     500: "Server error",
     503: "Service unavailable",
+    507: "Insufficient storage",
 }
 
 
@@ -136,13 +139,15 @@ SERVICE_STATUSES = {
         HTTPNotFound,
         HTTPConflict,
         HTTPPreconditionFailed,
+        HTTPServiceUnavailable,
+        HTTPInsufficientStorage,
     )
 }
 
 
 def refusal_response(request, exc):
     """Return the response for a service's refusal (cms.services.errors)."""
-    http = SERVICE_STATUSES[exc.status]()
+    http = SERVICE_STATUSES[exc.status](headers=exc.headers())
     if isinstance(exc, Forbidden) and request.identity is None:
         # As for a view's permission: anonymous callers are asked to log in.
         return forbidden_response(request, http)

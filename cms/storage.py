@@ -14,16 +14,27 @@ deleted from the database and its blob left to the sweep: another node may
 share it. The sweep must spare blobs younger than the longest transaction
 that uploads (``older_than_seconds``), or it could remove a blob whose row is
 about to be committed.
+
+The disk may fail too: full (``ENOSPC``, ``EDQUOT``) or broken, read-only or
+not ours to write (``EIO``, ``EROFS``, ``EACCES``…). Whatever the file system
+says while a blob is stored is turned into `BlobStoreFull` or
+`BlobStoreUnavailable`, the temporary file is removed, and nothing is left
+under the key but a whole blob.
 """
 
+import errno
 import hashlib
 import io
+import logging
 import os
 import re
 import tempfile
 import time
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 #: How much of a stream is read at a time.
 CHUNK_SIZE = 64 * 1024
@@ -43,12 +54,78 @@ class EmptyBlob(StorageError):
     """No bytes arrived: there is nothing to store."""
 
 
+class BlobStoreFull(StorageError):
+    """The file system has no room left (or the quota is spent)."""
+
+
+class BlobStoreUnavailable(StorageError):
+    """The file system refused to write or read: broken, read-only, forbidden."""
+
+
+#: What the file system says when it has no room left for us.
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def store_error(error):
+    """Return the store's error for the *error* the file system raised."""
+    if error.errno in _FULL:
+        return BlobStoreFull(f"the blob store is full: {error}")
+    return BlobStoreUnavailable(f"the blob store failed: {error}")
+
+
+@contextmanager
+def store_errors():
+    """Turn an OSError raised inside into `BlobStoreFull` or `BlobStoreUnavailable`."""
+    try:
+        yield
+    except OSError as error:
+        raise store_error(error) from error
+
+
 @dataclass(frozen=True)
 class Blob:
     """A stored blob: its key (the SHA-256 of its content, hex) and size."""
 
     key: str
     size: int
+
+
+def _copy(stream, fd, max_bytes):
+    """Write what *stream* holds to *fd*, up to *max_bytes*; return its `Blob`."""
+    digest = hashlib.sha256()
+    size = 0
+    # One byte more than allowed is enough to know it is too much.
+    while chunk := stream.read(min(CHUNK_SIZE, max_bytes + 1 - size)):
+        size += len(chunk)
+        if size > max_bytes:
+            raise BlobTooLarge(f"more than {max_bytes} bytes")
+        digest.update(chunk)
+        with store_errors():
+            _write_all(fd, chunk)
+    if not size:
+        raise EmptyBlob("no content")
+    with store_errors():
+        os.fsync(fd)
+    return Blob(digest.hexdigest(), size)
+
+
+def _write_all(fd, data):
+    """Write all of *data* to *fd* (a write may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _discard(tmp):
+    """Remove the temporary file *tmp*, unless it was moved into place."""
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        # The error that got us here is the one to report; a leftover is
+        # removed by ``clean_tmp`` later.
+        log.warning("cannot remove the temporary file %s: %s", tmp, error)
 
 
 def _fsync_directory(directory):
@@ -79,29 +156,28 @@ class BlobStore:
         return self.root / key[:2] / key[2:4] / key
 
     def save(self, stream, max_bytes):
-        """Store what *stream* holds, up to *max_bytes*; return its `Blob`."""
-        digest = hashlib.sha256()
-        size = 0
-        fd, tmp = tempfile.mkstemp(dir=self.tmp)
+        """Store what *stream* holds, up to *max_bytes*; return its `Blob`.
+
+        Raise `BlobTooLarge` or `EmptyBlob` for what arrived, `BlobStoreFull`
+        or `BlobStoreUnavailable` when the file system fails; an OSError of
+        *stream* itself goes through as it is.
+        """
+        with store_errors():
+            fd, tmp = tempfile.mkstemp(dir=self.tmp)
         try:
-            with os.fdopen(fd, "wb") as out:
-                # One byte more than allowed is enough to know it is too much.
-                while chunk := stream.read(min(CHUNK_SIZE, max_bytes + 1 - size)):
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise BlobTooLarge(f"more than {max_bytes} bytes")
-                    digest.update(chunk)
-                    out.write(chunk)
-                if not size:
-                    raise EmptyBlob("no content")
-                out.flush()
-                os.fsync(out.fileno())
-            key = digest.hexdigest()
-            self._move(tmp, self.path(key))
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return Blob(key, size)
+            try:
+                blob = _copy(stream, fd, max_bytes)
+            except BaseException:
+                with suppress(OSError):
+                    os.close(fd)  # what it might report matters less
+                raise
+            with store_errors():
+                # A network file system may report a failed write only here.
+                os.close(fd)
+                self._move(tmp, self.path(blob.key))
+        finally:
+            _discard(tmp)
+        return blob
 
     def save_bytes(self, data):
         """Store *data* (generated content, such as an image scale)."""
@@ -114,8 +190,6 @@ class BlobStore:
             os.utime(target)
         except FileNotFoundError:
             self._link(tmp, target)
-        else:
-            os.unlink(tmp)
 
     def _link(self, tmp, target):
         created = [d for d in (target.parent.parent, target.parent) if not d.is_dir()]
@@ -129,8 +203,18 @@ class BlobStore:
         return self.path(key).is_file()
 
     def open(self, key):
-        """Open blob *key* for binary reading (FileNotFoundError if missing)."""
-        return self.path(key).open("rb")
+        """Open blob *key* for binary reading.
+
+        Raise FileNotFoundError if it is missing, `BlobStoreUnavailable` if
+        the file system cannot read it.
+        """
+        path = self.path(key)
+        try:
+            return path.open("rb")
+        except FileNotFoundError:
+            raise
+        except OSError as error:
+            raise store_error(error) from error
 
     def delete(self, key):
         """Remove blob *key*, if it is there."""

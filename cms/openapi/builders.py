@@ -62,6 +62,12 @@ ERRORS = {
     ),
     415: ("UnsupportedMediaType", "Wrong `Content-Type` for this write."),
     429: ("TooManyRequests", "Too many failed logins: try again later."),
+    503: (
+        "ServiceUnavailable",
+        "The file store cannot be written or read right now (nothing was "
+        "saved): try again after `Retry-After` seconds.",
+    ),
+    507: ("InsufficientStorage", "The file store is full: nothing was saved."),
 }
 
 

@@ -125,6 +125,9 @@ def _components(settings):
     responses["TooManyRequests"]["headers"] = {
         "Retry-After": _header("Seconds to wait.", {"type": "integer"})
     }
+    responses["ServiceUnavailable"]["headers"] = {
+        "Retry-After": _header("Seconds to wait.", {"type": "integer"}, required=True)
+    }
     responses["NotModified"] = {
         "description": "The client's copy (`If-None-Match`) is current.",
         "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},

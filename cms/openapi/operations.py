@@ -50,6 +50,9 @@ def _links(operation_ids, parameter, pointer):
 #: changed the node meanwhile, or a name is taken).
 WRITE_ERRORS = (400, 403, 404, 409, 413, 415)
 READ_ERRORS = (403, 404)
+#: What storing an upload may answer besides: the file store failing (503) or
+#: full (507).
+UPLOAD_ERRORS = (503, 507)
 
 
 def _header_ref(name):

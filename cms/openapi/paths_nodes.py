@@ -11,6 +11,7 @@ from cms.openapi.builders import (
 from cms.openapi.operations import (
     OPTIONAL_AUTH,
     READ_ERRORS,
+    UPLOAD_ERRORS,
     WRITE_ERRORS,
     _answer,
     _header_ref,
@@ -99,7 +100,7 @@ def _node_paths(prefix, key):
                 f"Add a child to {where} (JSON; multipart for files and images)",
                 "content",
                 node("The new child.", 201, links),
-                WRITE_ERRORS,
+                (*WRITE_ERRORS, *UPLOAD_ERRORS),
                 requestBody=json_or_multipart(
                     "NewNode",
                     "Upload",
@@ -112,7 +113,7 @@ def _node_paths(prefix, key):
                 f"Change {where}'s fields (its draft, when it is published)",
                 "content",
                 node("The node as saved (its draft)."),
-                (*WRITE_ERRORS, 412),
+                (*WRITE_ERRORS, 412, *UPLOAD_ERRORS),
                 parameters=[_param_ref("If-Match")],
                 requestBody=json_or_multipart(
                     "NodeChanges", "UploadChanges", {"title": "A new title"}
@@ -252,7 +253,7 @@ def _node_paths(prefix, key):
                     "A File's or an Image's content, with its stored content type",
                     "files",
                     _blob_answers(),
-                    READ_ERRORS,
+                    (*READ_ERRORS, 503),
                     parameters=blob_params,
                     security=OPTIONAL_AUTH,
                 ),
@@ -264,7 +265,7 @@ def _node_paths(prefix, key):
                     "A scaled version of an Image",
                     "files",
                     _blob_answers(),
-                    READ_ERRORS,
+                    (*READ_ERRORS, 503),
                     parameters=blob_params,
                     security=OPTIONAL_AUTH,
                 ),

@@ -17,6 +17,8 @@ class ServiceError(Exception):
 
     status: ClassVar[int] = 400
     default_message: ClassVar[str] = "The request is not valid."
+    #: Seconds after which trying again may work (``Retry-After``), if any.
+    retry_after: ClassVar[int | None] = None
 
     def __init__(
         self, message: str | None = None, errors: FieldErrors | None = None
@@ -30,6 +32,12 @@ class ServiceError(Exception):
         if self.errors:
             return "; ".join(f"{e['field']}: {e['message']}" for e in self.errors)
         return self.message
+
+    def headers(self) -> dict[str, str]:
+        """The headers that go with the answer (``Retry-After``)."""
+        if self.retry_after is None:
+            return {}
+        return {"Retry-After": str(self.retry_after)}
 
     def messages(self, field: str) -> FieldErrors:
         """The messages a form shows: per field, else the message at *field*."""
@@ -94,3 +102,25 @@ class Stale(ServiceError):
     default_message = (
         "The node has changed since you read it (If-Match): read it again."
     )
+
+
+class StoreUnavailable(ServiceError):
+    """The file store cannot be written or read right now (503).
+
+    An upload saved nothing; the same request may work later.
+    """
+
+    status = 503
+    retry_after: ClassVar[int | None] = 60
+    default_message = (
+        "The file store cannot be written to right now: nothing was saved. "
+        "Try again later."
+    )
+
+
+class StoreFull(StoreUnavailable):
+    """The file store has no room left: nothing was saved (507)."""
+
+    status = 507
+    retry_after = None
+    default_message = "The file store is full: nothing was saved."

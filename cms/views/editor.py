@@ -37,7 +37,7 @@ from cms.models import CONTENT_TYPES, Node
 from cms.permissions import Permission
 from cms.schemas import FIELDS
 from cms.services import content
-from cms.services.errors import Conflict, Invalid
+from cms.services.errors import Conflict, Invalid, StoreUnavailable
 from cms.services.revisions import working_copy
 from cms.urls import node_url
 from cms.workflow import PUBLISHED, TRANSITIONS, transitions_from
@@ -109,6 +109,15 @@ def too_large(request):
     ]
 
 
+def store_failed(request, error):
+    """The file field's message when the file store failed (507, 503).
+
+    The form is shown again with it, and ``Retry-After`` when it may pass.
+    """
+    request.response.headers.update(error.headers())
+    return error.messages("file")
+
+
 # -- publishing while saving ----------------------------------------------------
 
 
@@ -177,6 +186,10 @@ class EditorForms:
         except Invalid as error:
             data = typed_fields(request, node.type)
             return edit_refused(request, node, data, error.errors, 400)
+        except StoreUnavailable as error:
+            data = typed_fields(request, node.type)
+            errors = store_failed(request, error)
+            return edit_refused(request, node, data, errors, error.status)
         data.pop("id", None)
         if already_sent(request) == node.id:
             return sent_again(
@@ -200,6 +213,9 @@ class EditorForms:
             content.update(request.dbsession, request.caller, node, data, upload)
         except Invalid as error:
             return edit_refused(request, node, data, error.errors, 400)
+        except StoreUnavailable as error:
+            errors = store_failed(request, error)
+            return edit_refused(request, node, data, errors, error.status)
         remember_sent(request, node)
         flash_saved(request, node)
         return HTTPSeeOther(location=node_url(request, node.path))
@@ -236,6 +252,9 @@ class EditorForms:
             return refused(typed_fields(request, type_name), too_large(request), 413)
         except Invalid as error:
             return refused(typed_fields(request, type_name), error.errors, 400)
+        except StoreUnavailable as error:
+            errors = store_failed(request, error)
+            return refused(typed_fields(request, type_name), errors, error.status)
         sent = already_sent(request)
         if sent is not None:
             return sent_again(
@@ -259,6 +278,8 @@ class EditorForms:
             return refused(data, error.errors, 400)
         except Conflict as error:
             return refused(data, error.messages("id"), 409)
+        except StoreUnavailable as error:
+            return refused(data, store_failed(request, error), error.status)
         remember_sent(request, node)
         if not wants_publish(request):
             flash(request, f"Added “{node.title}”.")

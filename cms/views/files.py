@@ -5,29 +5,62 @@ blob's hash) and Range support. Only raster images are shown inline
 (:data:`cms.media.INLINE_TYPES`); anything a browser might run (HTML, SVG,
 scripts…) is sent as an attachment, and every download says ``sandbox`` in
 its Content-Security-Policy besides.
+
+A blob missing from the store answers 404; one the disk fails to give
+answers 503 (`StoreUnavailable`), the file being opened before anything is
+sent.
 """
 
+import logging
+import os
+
 from pyramid.httpexceptions import HTTPNotFound
-from pyramid.response import FileResponse
+from pyramid.response import FileIter, Response
 from pyramid.view import view_config
 
 from cms.files import blob_store
 from cms.media import content_disposition, is_inline
 from cms.models import File, Image
 from cms.permissions import Permission
+from cms.services.errors import StoreUnavailable
+from cms.storage import CHUNK_SIZE, BlobStoreUnavailable
+
+log = logging.getLogger(__name__)
 
 DOWNLOAD_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+UNREADABLE = "The file cannot be read right now. Try again later."
+
+
+def open_blob(request, key):
+    """Open blob *key* of the store, or answer 404 (missing) or 503 (unreadable)."""
+    try:
+        return blob_store(request).open(key)
+    except FileNotFoundError:
+        raise HTTPNotFound("The file's content is missing.") from None
+    except BlobStoreUnavailable as error:
+        log.error("a download failed: %s", error)
+        raise StoreUnavailable(UNREADABLE) from error
+
+
+def file_response(request, fp, content_type):
+    """Stream the open file *fp*, as Pyramid's FileResponse streams a path."""
+    stat = os.fstat(fp.fileno())
+    response = Response(content_type=content_type, conditional_response=True)
+    response.last_modified = stat.st_mtime
+    file_wrapper = request.environ.get("wsgi.file_wrapper")
+    response.app_iter = (
+        file_wrapper(fp, CHUNK_SIZE) if file_wrapper else FileIter(fp, CHUNK_SIZE)
+    )
+    # After app_iter, which would reset it.
+    response.content_length = stat.st_size
+    return response
 
 
 def blob_response(request, key, content_type, filename, inline):
-    path = blob_store(request).path(key)
-    if not path.exists():
-        raise HTTPNotFound("The file's content is missing.")
-    response = FileResponse(str(path), request=request, content_type=content_type)
+    response = file_response(request, open_blob(request, key), content_type)
     response.headers["Content-Disposition"] = content_disposition(filename, inline)
     response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
     response.etag = key
-    response.conditional_response = True
     response.accept_ranges = "bytes"
     return response
 

@@ -5,6 +5,9 @@ picture, and a File otherwise, titled with its file name, through the same
 service as every other add (:func:`cms.services.content.create`). A file that is
 refused (too large, empty, an image that cannot be read) does not stop the
 others; one message then says what was added and what was not, and why.
+A file store that fails (full, or not writable) is no refusal of one file:
+it stops them all, and the request is answered 507 or 503 with nothing
+added (:mod:`cms.files`).
 
 Without JavaScript the form sends every file in one request and the answer
 is a redirect with that message. ``upload.js`` sends one file per request

@@ -5,6 +5,7 @@ fills a source site through the model API, and runs the commands in-process,
 as an operator would run them.
 """
 
+import errno
 import gc
 import hashlib
 import io
@@ -42,6 +43,7 @@ from cms.services.caller import Caller
 from cms.services.revisions import record, save_content
 from cms.site import get_root
 from cms.storage import BlobStore
+from tests.disk import failing
 from tests.sites import site_ini
 
 ADMIN_PASSWORD = "the operator's passphrase"
@@ -729,6 +731,27 @@ def test_import_refuses_a_blob_whose_bytes_changed_in_place(
     assert code == 1
     assert "corrupt" in err
     assert target.state() == before
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [(errno.ENOSPC, "the blob store is full"), (errno.EIO, "the blob store failed")],
+)
+def test_import_on_a_failing_disk_changes_nothing(
+    source, make_site, tmp_path, code, says
+):
+    archive = tmp_path / "a.zip"
+    export(source, "/content/", archive)
+    target = make_site("target")
+    before = target.state()
+    with failing(target.blob_dir, "write", code):
+        exit_code, out, err = target.admin("import", archive, "/")
+    assert exit_code == 1
+    assert says in err
+    assert "Traceback" not in err
+    assert out == ""
+    assert target.state() == before
+    assert list(target.store.tmp.iterdir()) == []
 
 
 def test_import_refuses_a_taken_name(source, tmp_path):
