@@ -6,6 +6,11 @@ zope.sqlalchemy, so that pyramid_tm commits it when the view succeeds and
 aborts it when the view fails or answers an error status (the commit veto).
 Views never commit.
 
+Every connection taken from the pool is tested first (``pool_pre_ping``):
+after the database restarts, the connections the pool kept are dead, and
+without the test the first request on each would fail. A request that meets
+the database away is answered 503 (:mod:`cms.outage`).
+
 SQLite is tuned on connect (WAL, foreign keys, busy timeout), and its driver's
 own transaction handling is switched off so that SQLAlchemy emits ``BEGIN``
 itself: without that, SAVEPOINTs (used by the tests) and ``BEGIN IMMEDIATE``
@@ -35,8 +40,15 @@ SQLITE_PRAGMAS = (
 
 
 def get_engine(settings, prefix="sqlalchemy."):
-    """Return an engine for the settings, with SQLite tuned on connect."""
-    engine = engine_from_config(settings, prefix, future=True)
+    """Return an engine for the settings, with SQLite tuned on connect.
+
+    Pooled connections are tested before use unless the settings say
+    otherwise (``sqlalchemy.pool_pre_ping = false``).
+    """
+    options = {}
+    if f"{prefix}pool_pre_ping" not in settings:
+        options["pool_pre_ping"] = True
+    engine = engine_from_config(settings, prefix, future=True, **options)
     if engine.dialect.name == "sqlite":
         tune_sqlite(engine)
     return engine
@@ -64,6 +76,15 @@ def tune_sqlite(engine):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "reset")
+    def on_reset(dbapi_connection, connection_record, reset_state):
+        # A COMMIT that gave up ("database is locked" past the busy timeout)
+        # leaves SQLite's transaction open, while SQLAlchemy, its own ended,
+        # returns the connection as it is: the next request on it would fail
+        # to BEGIN, and its locks would shut out every other writer.
+        if dbapi_connection.in_transaction:
+            dbapi_connection.rollback()
 
 
 def get_session_factory(engine):
@@ -106,6 +127,10 @@ def includeme(config):
     """Set up pyramid_tm, pyramid_retry and ``request.dbsession``."""
     settings = config.get_settings()
     settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
+    # pyramid_tm would look up who is asking to note it in the transaction,
+    # above the exception views: with the database away, that error would
+    # escape them all. The lookup happens below them instead, when needed.
+    settings["tm.annotate_user"] = False
     config.include("pyramid_tm")
     config.include("pyramid_retry")
     # Two requests adding the same name at once: the loser's retry sees the

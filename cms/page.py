@@ -7,7 +7,9 @@ build it themselves (:func:`page_frame`); every other page gets it from the
 :class:`~pyramid.events.BeforeRender` subscriber below.
 
 It needs nothing but the request: an error page for a URL that could not
-even be traversed (``request.context`` unset) still has a frame.
+even be traversed (``request.context`` unset) still has a frame. A page
+made while the database cannot be reached has a frame that asks it nothing
+(:func:`bare_frame`).
 """
 
 from typing import Any
@@ -50,6 +52,22 @@ def page_frame(request: Request, context: object = None) -> dict[str, Any]:
         # Taken from the session now: a page with a message differs from
         # the same page without one (its ETag too).
         "messages": messages(request),
+    }
+
+
+def bare_frame(request: Request) -> dict[str, Any]:
+    """Return the frame of a page made without the database: nobody logged in.
+
+    Who is asking is looked up in the database, so the page shows no user,
+    toolbar or breadcrumbs; waiting messages stay for the next page.
+    """
+    return {
+        "site_url": site_url(request),
+        "user": None,
+        "csrf_token": None,
+        "toolbar": None,
+        "breadcrumbs": [],
+        "messages": [],
     }
 
 

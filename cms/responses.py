@@ -24,6 +24,7 @@ from pyramid.renderers import render_to_response
 
 from cms.conditional import node_etag
 from cms.listing import children_batch
+from cms.page import FRAME
 from cms.security.trimming import viewable_children
 from cms.serializers import serialize_node
 from cms.services.errors import Forbidden
@@ -88,8 +89,12 @@ def error_type(exc):
     return type(exc).__name__
 
 
-def error_response(request, exc, message=None, errors=None):
-    """Return the response for the HTTP error *exc*, as JSON or as a page."""
+def error_response(request, exc, message=None, errors=None, frame=None):
+    """Return the response for the HTTP error *exc*, as JSON or as a page.
+
+    A page gets the usual frame unless *frame* is given (see
+    :func:`cms.page.bare_frame`).
+    """
     status = exc.status_int
     message = message or exc.detail or exc.explanation or TITLES.get(status, exc.title)
     if wants_json(request):
@@ -98,15 +103,16 @@ def error_response(request, exc, message=None, errors=None):
             body["errors"] = errors
         response = render_to_response("json", {"error": body}, request=request)
     else:
+        values = {
+            "status": status,
+            "title": TITLES.get(status, exc.title),
+            "message": message,
+            "errors": errors or [],
+        }
+        if frame is not None:
+            values[FRAME] = frame
         response = render_to_response(
-            "cms:templates/errors/error.jinja2",
-            {
-                "status": status,
-                "title": TITLES.get(status, exc.title),
-                "message": message,
-                "errors": errors or [],
-            },
-            request=request,
+            "cms:templates/errors/error.jinja2", values, request=request
         )
     response.status = exc.status
     # Keep the headers the error carries (Allow, WWW-Authenticate, Location…).

@@ -49,7 +49,9 @@ CSRF token (`X-CSRF-Token`) with every unsafe request.
 **Errors.** `{"error": {"type": "NotFound", "message": "…"}}`, plus
 `errors: [{"field", "message"}]` for a 400. Without credentials, a request
 that needs a permission anonymous callers lack answers 401 (with
-`WWW-Authenticate: Bearer`); with credentials, 403. A 500 is always a bug.
+`WWW-Authenticate: Bearer`); with credentials, 403. While the database
+cannot be reached, any request may answer 503 (`ServiceUnavailable`) with
+`Retry-After`: send it again then. A 500 is always a bug.
 
 **Caching and lost updates.** Every `GET` of a node sends an `ETag`;
 `If-None-Match` answers 304. `PATCH`, `DELETE` and `@@move` honour `If-Match`

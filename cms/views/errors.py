@@ -1,6 +1,10 @@
 """The exception views: every error a request meets, answered for its caller.
 
 The answers themselves, a page or JSON, are made by :mod:`cms.responses`.
+Errors raised before any view (looking up who is asking, traversal) and
+while pyramid_tm commits after it come here too: the former through
+Pyramid's exception view tween, the latter because pyramid_tm hands a failed
+commit to the exception views.
 """
 
 import logging
@@ -14,10 +18,13 @@ from pyramid.httpexceptions import (
     HTTPMovedPermanently,
     HTTPNotFound,
     HTTPServerError,
+    HTTPServiceUnavailable,
 )
 from pyramid.view import exception_view_config, forbidden_view_config
 from sqlalchemy.orm.exc import StaleDataError
 
+from cms.outage import MESSAGE, RETRY_AFTER, database_unreachable, log_unreachable
+from cms.page import bare_frame
 from cms.redirects import find_redirect
 from cms.responses import error_response, forbidden_response, refusal_response
 from cms.services.errors import ServiceError
@@ -75,9 +82,21 @@ def undecodable_url(exc, request):
     return error_response(request, HTTPBadRequest(), "The URL is not valid UTF-8.")
 
 
+def database_away(exc, request):
+    """503 and Retry-After: the database cannot be reached right now.
+
+    The page asks the database nothing (not even who is logged in).
+    """
+    log_unreachable(request, exc)
+    error = HTTPServiceUnavailable(headers={"Retry-After": str(RETRY_AFTER)})
+    return error_response(request, error, MESSAGE, frame=bare_frame(request))
+
+
 @exception_view_config(Exception)
 def unexpected_error(exc, request):
-    # A 500 is always a bug: log it with its traceback, show no details.
+    if database_unreachable(exc):
+        return database_away(exc, request)
+    # Anything else is a bug: log it with its traceback, show no details.
     log.error(
         "unexpected error on %s %s", request.method, request.path_qs, exc_info=exc
     )

@@ -4,10 +4,16 @@ import logging
 
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from cms.outage import database_unreachable, log_unreachable
+
 log = logging.getLogger(__name__)
+
+#: What asks the database to read its own storage. SQLite answers
+#: ``SELECT 1`` without reading the file, even while another program holds
+#: it locked; its schema version is read from the file.
+PROBES = {"sqlite": "PRAGMA schema_version"}
 
 
 @view_config(route_name="healthz", renderer="json", permission=NO_PERMISSION_REQUIRED)
@@ -17,11 +23,15 @@ def healthz(request):
 
 @view_config(route_name="readyz", renderer="json", permission=NO_PERMISSION_REQUIRED)
 def readyz(request):
+    engine = request.registry["dbengine"]
     try:
-        with request.registry["dbengine"].connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        log.exception("readiness check: the database does not answer")
+        with engine.connect() as connection:
+            connection.exec_driver_sql(PROBES.get(engine.dialect.name, "SELECT 1"))
+    except SQLAlchemyError as error:
+        if database_unreachable(error):
+            log_unreachable(request, error)
+        else:
+            log.exception("readiness check: the database does not answer")
         request.response.status = 503
         return {"status": "unavailable", "database": "unreachable"}
     return {"status": "ok", "database": "ok"}
