@@ -128,8 +128,9 @@ def hold_nodes(session, nodes):
     """Lock the rows of *nodes* for writing; raise if one is not as loaded.
 
     One query. A row that is gone raises ``NodeGone``, one whose path changed
-    ``NodeMoved``, one with a newer version ``NodeChanged``: what the caller
-    decided from the node it loaded may no longer hold.
+    ``NodeMoved``, one with a newer version or another position among its
+    siblings ``NodeChanged``: what the caller decided from the node it
+    loaded may no longer hold.
     """
     from cms.models.node import Node
 
@@ -143,7 +144,7 @@ def hold_nodes(session, nodes):
         return
     table = Node.__table__
     query = (
-        select(table.c.id, table.c.path, table.c.version)
+        select(table.c.id, table.c.path, table.c.version, table.c.position)
         .where(table.c.id.in_(sorted(loaded)))
         .order_by(table.c.id)
         .with_for_update(key_share=True)
@@ -155,5 +156,9 @@ def hold_nodes(session, nodes):
             raise NodeGone("This item was deleted meanwhile.")
         if values.get("path", row.path) != row.path:
             raise NodeMoved("This item was moved or renamed meanwhile: load it again.")
-        if values.get("version", row.version) != row.version:
+        # Reordering rewrites positions without a new version: compare both.
+        if (
+            values.get("version", row.version) != row.version
+            or values.get("position", row.position) != row.position
+        ):
             raise NodeChanged("This item was changed meanwhile: load it again.")

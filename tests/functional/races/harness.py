@@ -3,8 +3,9 @@
 A third connection holds the node's row (``SELECT … FOR UPDATE`` on
 PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite); the first request is sent and
 waits behind it, then the second, and the row is released. On PostgreSQL
-waiters are served in turn, so the first request sent goes first: both
-orders of every pair are tested every time, not by luck. SQLite has one
+waiters are served in turn, so the first request sent goes first (unless
+the second never waits and is done before the row is released): both orders
+of every pair are tested every time, not by luck. SQLite has one
 writer at a time and no queue: whichever request takes the lock first runs
 alone, so each run there is one of the two serial orders.
 
@@ -105,8 +106,15 @@ def send(app, headers, scenario, request):
             url, method=request.method, headers=own, expect_errors=True
         )
     else:
+        # Paths in the body ("to") name places in the scenario: {prefix}t/.
+        body = {
+            key: value.format(prefix=scenario.prefix)
+            if isinstance(value, str)
+            else value
+            for key, value in request.body.items()
+        }
         write = getattr(client, f"{request.method.lower()}_json")
-        response = write(url, request.body, headers=own, expect_errors=True)
+        response = write(url, body, headers=own, expect_errors=True)
     return response.status_int
 
 
@@ -200,7 +208,9 @@ class RowHolder:
 def race(app, headers, scenario, first, second, held="a/n/"):
     """Send *first*, then *second* while the row at *held* is held; release it.
 
-    Return both statuses, in the order sent.
+    Return both statuses, in the order sent, and whether *second* went
+    first: a request that never touches the held row (a copy only reads it)
+    may end while *first* still waits, and then it came first.
     """
     statuses = [None, None]
 
@@ -214,10 +224,13 @@ def race(app, headers, scenario, first, second, held="a/n/"):
             thread.start()
             threads.append(thread)
             holder.wait_for(index + 1 - sum(not t.is_alive() for t in threads), thread)
+        overtaken = (
+            holder.postgresql and threads[0].is_alive() and not threads[1].is_alive()
+        )
     for thread in threads:
         thread.join(timeout=60)
         assert not thread.is_alive(), "a request never ended"
-    return statuses
+    return statuses, overtaken
 
 
 def serially(app, headers, scenario, first, second):
