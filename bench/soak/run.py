@@ -12,7 +12,7 @@
 
 One summary line on stdout; progress and details on stderr. The exit status
 is 0 when no answer was a 5xx, nothing acknowledged was lost and the checks
-are clean; 1 otherwise; 2 when the run could not be made.
+are clean; 1 otherwise; 2 when the run could not be made (130: interrupted).
 """
 
 import argparse
@@ -198,10 +198,12 @@ def soak(args, folder):
         site.stop()
         for name in ("check", "blobs check"):
             report.checks[name] = site.command("cms-admin", *name.split())
+        # The site's account of a 500, and waitress's of an error it met
+        # outside the site's error views (a request it could not even begin).
         report.server_errors = [
             line.strip()
             for line in site.log.read_text(errors="replace").splitlines()
-            if "unexpected error on" in line
+            if "unexpected error on" in line or "Exception while serving" in line
         ]
     return report
 
@@ -288,6 +290,10 @@ def main(argv=None):
         print(f"soak: {error}", file=sys.stderr)
         print(f"soak: run folder kept: {folder}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        # The server is stopped and a PostgreSQL schema dropped on the way out.
+        print(f"soak: interrupted; run folder kept: {folder}", file=sys.stderr)
+        return 130
     for line in report.details():
         print(line, file=sys.stderr)
     if args.keep or not report.passed:
