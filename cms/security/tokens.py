@@ -5,17 +5,22 @@ stored. ``last_used`` is written at most once a minute, so reading with a
 token does not turn every GET into a write.
 """
 
+import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from cms.models import ApiToken, User
 from cms.models.meta import utcnow
+from cms.outage import database_unreachable
 from cms.security.identity import token_digest
 from cms.services.errors import Invalid
+
+log = logging.getLogger(__name__)
 
 #: Tokens carry a prefix so that a leaked one is easy to recognise.
 PREFIX = "cms_"
@@ -75,8 +80,26 @@ def load_token(dbsession: Session, secret: str) -> ApiToken | None:
     if token is not None and (
         token.last_used is None or now - token.last_used > LAST_USED_RESOLUTION
     ):
-        token.last_used = now
+        note_use(dbsession, token, now)
     return token
+
+
+def note_use(dbsession: Session, token: ApiToken, now: datetime) -> None:
+    """Write ``last_used``, unless the database will not take a write now.
+
+    A token mostly reads: its request's transaction began as a reader, and
+    on SQLite another writer may hold the lock when it comes to write (a
+    reader's snapshot cannot become a writer's then). The time is a hint
+    for people, never worth failing a read: its SAVEPOINT is given up, and
+    a later request writes it.
+    """
+    try:
+        with dbsession.begin_nested():
+            token.last_used = now
+    except OperationalError as error:
+        if not database_unreachable(error):
+            raise
+        log.info("last use of token %s not written: %s", token.id, error.orig)
 
 
 def serialize_token(token: ApiToken) -> dict[str, Any]:
