@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 RETRY_AFTER = 5
 #: What clients are told.
 MESSAGE = "The database cannot be reached right now: try again in a moment."
+#: What a browser that sent a form is told too.
+NOT_SAVED = (
+    "Nothing you sent was saved: go back, and your browser still has what you"
+    " typed, to send it again."
+)
 
 #: PostgreSQL's error codes for "no server to talk to right now": connection
 #: exceptions (class 08), shutting down or starting up (57P01 admin

@@ -56,14 +56,16 @@ def page_frame(request: Request, context: object = None) -> dict[str, Any]:
 
 
 def bare_frame(request: Request) -> dict[str, Any]:
-    """Return the frame of a page made without the database: nobody logged in.
+    """Return the frame of a page made without the database: nobody known.
 
-    Who is asking is looked up in the database, so the page shows no user,
-    toolbar or breadcrumbs; waiting messages stay for the next page.
+    Who is asking is looked up in the database, so the page shows no user
+    (nor a "Log in" link, wrong for someone logged in), toolbar or
+    breadcrumbs; waiting messages stay for the next page.
     """
     return {
         "site_url": site_url(request),
         "user": None,
+        "user_unknown": True,
         "csrf_token": None,
         "toolbar": None,
         "breadcrumbs": [],

@@ -23,10 +23,22 @@ from pyramid.httpexceptions import (
 from pyramid.view import exception_view_config, forbidden_view_config
 from sqlalchemy.orm.exc import StaleDataError
 
-from cms.outage import MESSAGE, RETRY_AFTER, database_unreachable, log_unreachable
+from cms.db import SAFE_METHODS
+from cms.outage import (
+    MESSAGE,
+    NOT_SAVED,
+    RETRY_AFTER,
+    database_unreachable,
+    log_unreachable,
+)
 from cms.page import bare_frame
 from cms.redirects import find_redirect
-from cms.responses import error_response, forbidden_response, refusal_response
+from cms.responses import (
+    error_response,
+    forbidden_response,
+    refusal_response,
+    wants_json,
+)
 from cms.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -89,7 +101,11 @@ def database_away(exc, request):
     """
     log_unreachable(request, exc)
     error = HTTPServiceUnavailable(headers={"Retry-After": str(RETRY_AFTER)})
-    return error_response(request, error, MESSAGE, frame=bare_frame(request))
+    message = MESSAGE
+    if request.method not in SAFE_METHODS and not wants_json(request):
+        # A form was sent: its text is still in the browser, one step back.
+        message = f"{MESSAGE} {NOT_SAVED}"
+    return error_response(request, error, message, frame=bare_frame(request))
 
 
 @exception_view_config(Exception)

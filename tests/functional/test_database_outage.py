@@ -30,7 +30,7 @@ from sqlalchemy import event
 
 import cms
 from cms import db
-from cms.outage import MESSAGE
+from cms.outage import MESSAGE, NOT_SAVED
 from cms.scripts import initialize_db
 from tests.factories import log_in
 from tests.outages import ROLLBACK_JOURNAL_PRAGMAS, LockOutage, outage_for
@@ -135,8 +135,9 @@ def test_while_the_database_is_away_every_request_is_503(site, caplog):
     assert_unavailable_page(visitor.get("/news/", status=503))
     page = browser.get("/news/", status=503)
     assert_unavailable_page(page)
-    # The page asked the database nothing, not even who is logged in.
-    assert "Log out" not in page.text
+    # The page asked the database nothing, not even who is logged in: it
+    # offers neither to log out nor to log in.
+    assert "Log out" not in page.text and "Log in" not in page.text
     assert_unavailable_json(visitor.get("/++api++/news/", status=503))
     assert_unavailable_json(api.get("/news/before/", headers=site.headers, status=503))
     assert_unavailable_json(
@@ -151,7 +152,10 @@ def test_while_the_database_is_away_every_request_is_503(site, caplog):
         api.patch_json("/news/before/", {"title": "Changed"}, headers=patch, status=503)
     )
     assert_unavailable_json(visitor.post_json("/@@login", login, status=503))
-    assert_unavailable_page(visitor.post("/@@login", login, status=503))
+    sent = visitor.post("/@@login", login, status=503)
+    assert_unavailable_page(sent)
+    # A form was sent: where to find what was typed.
+    assert NOT_SAVED in sent.text and NOT_SAVED not in page.text
     assert visitor.get("/readyz", status=503).json["status"] == "unavailable"
     one_line_each(
         caplog,
