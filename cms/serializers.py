@@ -4,6 +4,7 @@ The JSON view returns these dicts as they are; the HTML templates render the
 same dicts. A field that is not in the dict is shown by neither.
 """
 
+from cms.links import show_current
 from cms.permissions import Permission
 from cms.services.revisions import snapshot, working_copy
 from cms.urls import node_url
@@ -55,7 +56,7 @@ def serialize_content(request, node, content):
         "parent": parent_info(request, node),
     }
     if "body" in content:
-        data["body"] = content["body"]
+        data["body"] = show_current(request, content["body"])
     if "blob_key" in content:
         data["file"] = {
             "download": node_url(request, node.path, "@@download"),

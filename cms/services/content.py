@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
+from cms.links import store_by_uid
 from cms.models import CONTENT_TYPES, Node
 from cms.models.tree import TreeError
 from cms.permissions import Permission as P
@@ -70,6 +71,7 @@ def create(
     file_values = upload.values(type_name) if upload is not None else {}
     if errors:
         raise Invalid(errors)
+    keep_links(dbsession, caller, values)
     node = CONTENT_TYPES[type_name](
         **values, **file_values, state=INITIAL_STATE, owner_id=caller.user_id
     )
@@ -80,6 +82,12 @@ def create(
     redirects.forget(dbsession, node.path)
     record(dbsession, caller, node, "Created", [*values, *file_values])
     return node
+
+
+def keep_links(dbsession: Session, caller: Caller, values: Data) -> None:
+    """Store the body's links to nodes of the site by uid (see cms.links)."""
+    if values.get("body"):
+        values["body"] = store_by_uid(dbsession, caller.site_url, values["body"])
 
 
 def update(
@@ -99,6 +107,7 @@ def update(
     values, errors = clean_fields(node.type, data, partial=True)
     if errors:
         raise Invalid(errors)
+    keep_links(dbsession, caller, values)
     if upload is not None:
         values.update(upload.values(node.type))
     save_content(dbsession, caller, node, values, "Edited")
