@@ -91,7 +91,9 @@ def show_current(request: Request, body: str) -> str:
     def current(match: re.Match) -> str:
         value = html.unescape(match[2])
         stored = STORED.fullmatch(value)
-        path = stored and paths.get(uuid.UUID(stored[1]))
+        if stored is None:
+            return match[0]
+        path = paths.get(uuid.UUID(stored[1]))
         if path is None:
             return match[0]  # a node deleted since: its link answers 404
         rest = stored[2]
