@@ -150,6 +150,25 @@ def _node_paths(prefix, key):
             extra_params=[_param_ref("depth")],
             errors=(400, *READ_ERRORS),
         ),
+        f"{prefix}@@feed": {
+            "parameters": params,
+            "get": _op(
+                f"get{key}Feed",
+                "Atom 1.0 feed of the newest children the public may view",
+                "navigation",
+                {
+                    200: {
+                        "description": "The feed (404 when the public may not "
+                        "view the node).",
+                        "content": {
+                            "application/atom+xml": {"schema": {"type": "string"}}
+                        },
+                    }
+                },
+                READ_ERRORS,
+                security=OPTIONAL_AUTH,
+            ),
+        },
         **read(
             "workflow",
             f"get{key}Workflow",
