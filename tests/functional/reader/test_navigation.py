@@ -131,3 +131,15 @@ def test_a_page_changes_its_etag_when_its_navigation_changes(testapp, dbsession,
     page = testapp.get("/news/", headers={"If-None-Match": etag})
     assert page.status_int == 200
     assert "About them" in page.html.select_one(".site-nav").text
+
+
+def test_an_error_page_shows_nothing_hidden_in_its_navigation(
+    app, testapp, dbsession, site
+):
+    from tests.factories import browser, make_user
+
+    stranger = browser(app, dbsession, make_user(dbsession, "stranger"))
+    page = stranger.get("/secret/inside/", status=403)
+    nav = page.html.select_one(".site-nav")
+    assert [a.text for a in nav.select("a")] == ["About us", "News & <views>"]
+    assert "Secret" not in page.text
