@@ -38,6 +38,7 @@ def main(global_config, **settings):
         config.include(".files")
         # Health checks for process managers and load balancers.
         config.include(".views.health")
+        config.include(".views.reader")
         # Views register themselves with @view_config.
         config.scan(".views")
     return config.make_wsgi_app()

@@ -1,4 +1,4 @@
-"""What every page shows around its content: header, toolbar, breadcrumbs.
+"""What every page shows around its content: header, navigation, toolbar, breadcrumbs.
 
 The frame is built in Python, before anything is rendered, so that a view
 can put it in its ETag (a renamed ancestor changes the breadcrumbs, hence
@@ -20,11 +20,12 @@ from pyramid.events import BeforeRender
 from pyramid.request import Request
 
 from cms.flash import messages
-from cms.models import Node
+from cms.models import Folder, Node
+from cms.navigation import navigation
 from cms.permissions import Permission as P
 from cms.serializers import breadcrumbs
 from cms.toolbar import toolbar
-from cms.urls import site_url
+from cms.urls import node_url, site_url
 
 #: The key under which templates find the frame.
 FRAME = "frame"
@@ -49,6 +50,9 @@ def page_frame(request: Request, context: object = None) -> dict[str, Any]:
         "csrf_token": get_csrf_token(request) if identity is not None else None,
         "toolbar": toolbar(request, node) if node is not None else None,
         "breadcrumbs": breadcrumbs(request, node) if node is not None else [],
+        # One query, whatever the depth.
+        "navigation": _navigation(request, node),
+        "feed_url": _feed_url(request, node),
         # Taken from the session now: a page with a message differs from
         # the same page without one (its ETag too).
         "messages": messages(request),
@@ -69,8 +73,25 @@ def bare_frame(request: Request) -> dict[str, Any]:
         "csrf_token": None,
         "toolbar": None,
         "breadcrumbs": [],
+        "navigation": None,
+        "feed_url": None,
         "messages": [],
     }
+
+
+def _navigation(request: Request, node: Node | None) -> dict[str, Any] | None:
+    if node is None:
+        return None
+    depth = request.registry.settings["cms.navigation_depth"]
+    return navigation(request, node, depth)
+
+
+def _feed_url(request: Request, node: Node | None) -> str | None:
+    """The Atom feed a page links: a folder's own, else its nearest folder's."""
+    if node is None:
+        return None
+    folder = next(item for item in node.lineage() if isinstance(item, Folder))
+    return node_url(request, folder.path, "@@feed")
 
 
 def add_frame(event: BeforeRender) -> None:

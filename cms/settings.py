@@ -54,6 +54,11 @@ DEFAULTS = {
     # Where uploaded files are kept (required).
     "cms.blob_dir": "",
     "cms.max_upload_bytes": str(50 * 1024 * 1024),
+    # Levels of navigation in every page's header (until the site settings
+    # hold it), entries in a folder's Atom feed, URLs in one sitemap file.
+    "cms.navigation_depth": "2",
+    "cms.feed_size": "20",
+    "cms.sitemap_part_size": "50000",
 }
 
 #: Settings read as whole numbers, and as decimals.
@@ -66,7 +71,17 @@ INTEGERS = (
     "cms.login_address_limit",
     "cms.token_max_age",
     "cms.max_upload_bytes",
+    "cms.navigation_depth",
+    "cms.feed_size",
+    "cms.sitemap_part_size",
 )
+#: Settings that must be a whole number within bounds: ``(low, high)``.
+BOUNDED = {
+    "cms.navigation_depth": (1, 64),
+    "cms.feed_size": (1, 1000),
+    # The sitemaps.org protocol allows 50,000 URLs in one file.
+    "cms.sitemap_part_size": (1, 50000),
+}
 FLOATS = ("cms.login_slowdown",)
 BOOLEANS = ("pyramid.reload_templates", "cms.secure_cookies")
 MIN_SECRET_LENGTH = 32
@@ -107,6 +122,9 @@ def load_settings(
             "cms.batch_size must be from 1 to cms.batch_size_max "
             f"({result['cms.batch_size_max']}), not {result['cms.batch_size']}."
         )
+    for key, (low, high) in BOUNDED.items():
+        if not low <= result[key] <= high:
+            raise ValueError(f"{key} must be from {low} to {high}, not {result[key]}.")
     result["cms.trusted_proxies"] = parse_networks(result["cms.trusted_proxies"])
     return result
 

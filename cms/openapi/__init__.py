@@ -68,7 +68,7 @@ showing the published content until `publish` is fired again.
 
 TAGS = [
     ("content", "Nodes: read, add, change, delete, move, copy, order."),
-    ("navigation", "Breadcrumbs and sections."),
+    ("navigation", "Breadcrumbs, sections, feeds and the sitemap."),
     ("workflow", "States and transitions."),
     ("sharing", "Local roles."),
     ("history", "Revisions."),

@@ -2,6 +2,7 @@
 security scheme, around the schemas of :mod:`cms.openapi.schemas`."""
 
 from cms.media import SCALES
+from cms.navigation import MAX_NAVIGATION_DEPTH
 from cms.openapi.builders import ERRORS, URI, _header, _json, _ref
 from cms.openapi.patterns import (
     CURSOR_PATTERN,
@@ -52,6 +53,17 @@ def _parameters(settings):
             "description": "Cursor: the batch before this child. Taken from "
             "`batching` links; not with `b_after`.",
             "schema": {"type": "string", "pattern": CURSOR_PATTERN},
+        },
+        "depth": {
+            "name": "depth",
+            "in": "query",
+            "description": "Levels of navigation, from the top down to the node.",
+            "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_NAVIGATION_DEPTH,
+                "default": settings["cms.navigation_depth"],
+            },
         },
         "version": {
             "name": "version",

@@ -44,7 +44,9 @@ def _node_paths(prefix, key):
         headers = created_headers if status == 201 else node_headers
         return {status: _answer(description, "Node", headers, links)}
 
-    def read(name, operation_id, summary, tag, schema, extra_params=()):
+    def read(
+        name, operation_id, summary, tag, schema, extra_params=(), errors=READ_ERRORS
+    ):
         return {
             f"{prefix}@@{name}": {
                 "parameters": [*params, *extra_params],
@@ -53,7 +55,7 @@ def _node_paths(prefix, key):
                     summary,
                     tag,
                     {200: _answer(summary + ".", schema), **moved},
-                    READ_ERRORS,
+                    errors,
                     security=OPTIONAL_AUTH,
                 ),
             }
@@ -142,10 +144,31 @@ def _node_paths(prefix, key):
         **read(
             "navigation",
             f"get{key}Navigation",
-            "The site's sections, the current one marked",
+            "The site's sections, opened down to the node, the node marked",
             "navigation",
             "Navigation",
+            extra_params=[_param_ref("depth")],
+            errors=(400, *READ_ERRORS),
         ),
+        f"{prefix}@@feed": {
+            "parameters": params,
+            "get": _op(
+                f"get{key}Feed",
+                "Atom 1.0 feed of the newest children the public may view",
+                "navigation",
+                {
+                    200: {
+                        "description": "The feed (404 when the public may not "
+                        "view the node).",
+                        "content": {
+                            "application/atom+xml": {"schema": {"type": "string"}}
+                        },
+                    }
+                },
+                READ_ERRORS,
+                security=OPTIONAL_AUTH,
+            ),
+        },
         **read(
             "workflow",
             f"get{key}Workflow",

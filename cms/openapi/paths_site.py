@@ -201,6 +201,44 @@ def _site_paths():
                 security=BEARER,
             ),
         },
+        "/sitemap.xml": {
+            "get": _op(
+                "sitemap",
+                "Every node anonymous may view (sitemaps.org)",
+                "navigation",
+                {
+                    200: {
+                        "description": "A `urlset`; above `cms.sitemap_part_size` "
+                        "URLs, a `sitemapindex` naming `?part=N`.",
+                        "content": {"application/xml": {"schema": {"type": "string"}}},
+                    }
+                },
+                (404,),
+                parameters=[
+                    {
+                        "name": "part",
+                        "in": "query",
+                        "description": "A part named by the sitemap index.",
+                        "schema": {"type": "integer", "minimum": 1},
+                    }
+                ],
+                security=NO_AUTH,
+            ),
+        },
+        "/robots.txt": {
+            "get": _op(
+                "robots",
+                "Rules for crawlers, naming the sitemap",
+                "navigation",
+                {
+                    200: {
+                        "description": "robots.txt.",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    }
+                },
+                security=NO_AUTH,
+            ),
+        },
         "/healthz": {
             "get": _op(
                 "healthz",

@@ -175,23 +175,34 @@ def _node_schemas():
         ),
         "Navigation": _object(
             {
-                "items": {
-                    "type": "array",
-                    "items": _object(
-                        {
-                            "@id": URI,
-                            "@type": {"type": "string", "enum": types},
-                            "title": {"type": "string"},
-                            "current": {"type": "boolean"},
-                        },
-                        ("@id", "@type", "title", "current"),
-                    ),
-                }
+                "@id": URI,
+                "items": {"$ref": "#/components/schemas/NavigationItems"},
             },
-            ("items",),
+            ("@id", "items"),
             description="The site's sections (the root's children the caller "
-            "may view); `current` marks the one in the node's lineage.",
+            "may view) and, below the one the node is in, its children, and so "
+            "on down to the node, `depth` levels in all.",
         ),
+        "NavigationItems": {
+            "type": "array",
+            "items": _object(
+                {
+                    "@id": URI,
+                    "@type": {"type": "string", "enum": types},
+                    "title": {"type": "string"},
+                    "current": {
+                        "type": "boolean",
+                        "description": "This item is the node itself.",
+                    },
+                    "in_path": {
+                        "type": "boolean",
+                        "description": "This item is an ancestor of the node.",
+                    },
+                    "items": {"$ref": "#/components/schemas/NavigationItems"},
+                },
+                ("@id", "@type", "title", "current", "in_path", "items"),
+            ),
+        },
         "Workflow": _object(
             {
                 "state": {"type": "string", "enum": states},

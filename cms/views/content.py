@@ -6,11 +6,12 @@ from pyramid.view import view_config, view_defaults
 from cms.conditional import answer_conditional_get
 from cms.listing import children_batch, parse_batch_params
 from cms.models import Node
+from cms.navigation import navigation, parse_depth
 from cms.page import FRAME, page_frame
 from cms.permissions import Permission
 from cms.responses import wants_json
 from cms.security.trimming import viewable_children
-from cms.serializers import breadcrumbs, serialize_node, summary
+from cms.serializers import breadcrumbs, serialize_node
 from cms.urls import came_through_api, node_url
 
 PAGE = "cms:templates/content/view.jinja2"
@@ -79,7 +80,10 @@ class NodeViews:
 
     @view_config(name="navigation", accept="application/json", renderer="json")
     def navigation(self):
-        return navigation(self.request, self.node)
+        request = self.request
+        depth = parse_depth(request)
+        given = {"depth": depth} if "depth" in request.GET else None
+        return navigation(request, self.node, depth, given)
 
     @view_config(name="navigation", accept="text/html", renderer=LINKS)
     @view_config(name="navigation", renderer=LINKS)
@@ -97,30 +101,3 @@ def wants_draft(request, node):
     if not request.has_permission(Permission.EDIT, node):
         raise HTTPForbidden()
     return True
-
-
-def navigation(request, node):
-    """The site's sections: the root's children the caller may view.
-
-    The one in the context's lineage is marked ``current``.
-    """
-    root = node.lineage()[-1]
-    batch = children_batch(
-        request.dbsession,
-        root,
-        request.registry.settings["cms.batch_size_max"],
-        where=viewable_children(request, root),
-    )
-    current = {item.path for item in node.lineage()}
-    items = []
-    for row in batch.items:
-        item = summary(request, row)
-        items.append(
-            {
-                "@id": item["@id"],
-                "@type": item["@type"],
-                "title": item["title"],
-                "current": row.path in current,
-            }
-        )
-    return {"items": items}

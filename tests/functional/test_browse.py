@@ -45,7 +45,7 @@ def test_folder_lists_its_children_in_order_with_links(testapp, site):
         ("Our team", "http://example.com/about/team/"),
         ("Our history", "http://example.com/about/history/"),
     ]
-    assert page.click(linkid=None, href="/about/team/").html.h1.text == "Our team"
+    assert testapp.get(items[0]["href"]).html.h1.text == "Our team"
 
 
 def test_titles_are_escaped(testapp, dbsession, root):
@@ -83,11 +83,12 @@ def test_a_browser_accept_header_gets_html(testapp, site):
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # The lineage (1) and the children (1); they all fit in the first
-        # batch, so their number needs no query of its own.
-        ("/", 2),
-        ("/about/team/", 2),
-        ("/" + "/".join(DEEP_CHAIN) + "/", 2),
+        # The lineage (1), the children (1) and the navigation (1); the
+        # children all fit in the first batch, so their number needs no query
+        # of its own.
+        ("/", 3),
+        ("/about/team/", 3),
+        ("/" + "/".join(DEEP_CHAIN) + "/", 3),
     ],
 )
 def test_page_query_counts(testapp, site, count_queries, url, queries):
@@ -112,7 +113,22 @@ def test_a_folder_does_not_cost_a_query_per_child(
         counts.append(len(statements))
     assert len(page.html.select(".items li")) == 25
     # The large one needs its count (it spans batches): one query, not 200.
-    assert counts == [2, 3]
+    assert counts == [3, 4]
+
+
+@pytest.mark.parametrize("depth", [1, 2, 64])
+def test_navigation_costs_one_query_whatever_its_depth(
+    app, testapp, site, count_queries, monkeypatch, depth
+):
+    url = "/" + "/".join(DEEP_CHAIN) + "/"
+    monkeypatch.setitem(app.registry.settings, "cms.navigation_depth", depth)
+    with count_queries() as statements:
+        page = testapp.get(url)
+    # The lineage, the children, the navigation: one more than a page
+    # without navigation, however many levels it opens.
+    assert len(statements) == 3, statements
+    levels = page.html.select(".site-nav ul")
+    assert len(levels) == min(depth, len(DEEP_CHAIN))
 
 
 def test_paging_links_walk_a_large_folder(testapp, dbsession, root):

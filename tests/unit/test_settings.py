@@ -22,6 +22,9 @@ DOCUMENTED = {
     "cms.login_account_limit": 5,
     "cms.login_address_limit": 20,
     "cms.login_slowdown": 0.5,
+    "cms.navigation_depth": 2,
+    "cms.feed_size": 20,
+    "cms.sitemap_part_size": 50_000,
 }
 
 
@@ -164,6 +167,19 @@ class TestBadValues:
         # default is a size no client may ask for.
         with pytest.raises(ValueError, match=r"cms\.batch_size"):
             load_settings({**MINIMAL, "cms.batch_size": size}, environ={})
+
+    @pytest.mark.parametrize(
+        ("key", "text"),
+        [
+            ("cms.navigation_depth", "0"),
+            ("cms.navigation_depth", "65"),
+            ("cms.feed_size", "0"),
+            ("cms.sitemap_part_size", "50001"),
+        ],
+    )
+    def test_a_number_out_of_its_bounds_is_named(self, key, text):
+        with pytest.raises(ValueError, match=key.replace(".", r"\.")):
+            load_settings({**MINIMAL, key: text}, environ={})
 
     @pytest.mark.parametrize("text", ["ture", "yes please", "2"])
     def test_secure_cookies_neither_on_nor_off(self, text):

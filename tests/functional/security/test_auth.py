@@ -444,4 +444,7 @@ def test_only_a_few_views_are_public(app):
         "readyz",
         "__static/",
         "openapi.json",
+        # They list only what anonymous readers may view, whoever asks.
+        "sitemap.xml",
+        "robots.txt",
     }

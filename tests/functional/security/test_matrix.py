@@ -116,14 +116,31 @@ def test_navigation(testapp, site, caller):
     for path in PATHS:
         status = expected(caller, path, "view")
         response = testapp.get(
-            path + "@@navigation", headers=site.json_headers[caller], status=status
+            path + "@@navigation?depth=64",
+            headers=site.json_headers[caller],
+            status=status,
         )
         assert_no_leak(response, caller)
         if status == 200:
-            shown = [item["@id"] for item in response.json["items"]]
-            assert shown == [
-                "http://example.com" + p for p in ORACLE.visible_children(caller, "/")
-            ]
+            # Every level down the lineage lists what the caller may view
+            # there, opened under the item of the lineage.
+            items, parent = response.json["items"], "/"
+            for below in reversed(lineage_paths(path)[:-1]):
+                shown = [item["@id"] for item in items]
+                assert shown == [
+                    "http://example.com" + p
+                    for p in ORACLE.visible_children(caller, parent)
+                ]
+                opened = [i for i in items if i["@id"] == "http://example.com" + below]
+                if not opened:
+                    break
+                items, parent = opened[0]["items"], below
+            else:
+                # The node itself, opened: its own children.
+                assert [item["@id"] for item in items] == [
+                    "http://example.com" + p
+                    for p in ORACLE.visible_children(caller, path)
+                ]
 
 
 @pytest.mark.parametrize("caller", CALLERS)

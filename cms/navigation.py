@@ -1,0 +1,113 @@
+"""Navigation: the site's sections, and the reader's section opened below.
+
+The first level is the root's children; below the item the reader is in,
+its children, and so on down the lineage, *depth* levels in all. Each level
+is trimmed for the caller exactly like a listing
+(:func:`cms.security.trimming.viewable_children`), and all levels come from
+**one** query whatever the depth: the children of every lineage node down to
+the depth, each parent with its own condition, numbered per parent by a
+window function so that no level brings more than ``cms.batch_size_max``
+rows. The lineage is loaded by traversal, so the conditions cost nothing.
+"""
+
+from collections import defaultdict
+from typing import Any
+
+from pyramid.httpexceptions import HTTPBadRequest
+from pyramid.request import Request
+from sqlalchemy import Row, and_, func, or_, select
+
+from cms.models import Node
+from cms.security.trimming import viewable_children
+from cms.urls import link_url, node_url
+
+#: Deepest navigation asked for; the traverser looks no deeper either.
+MAX_NAVIGATION_DEPTH = 64
+
+
+def parse_depth(request: Request) -> int:
+    """Return ``depth`` from the query string (or the site's), or raise 400."""
+    values = request.GET.getall("depth")
+    if not values:
+        return int(request.registry.settings["cms.navigation_depth"])
+    if len(values) > 1:
+        raise HTTPBadRequest("depth is given more than once.")
+    raw = values[0]
+    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_NAVIGATION_DEPTH:
+        return int(raw)
+    raise HTTPBadRequest(
+        f"depth must be a whole number from 1 to {MAX_NAVIGATION_DEPTH}."
+    )
+
+
+def navigation(
+    request: Request, node: Node, depth: int, view_query: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Return ``{"@id", "items"}``: *depth* levels, from the top down to *node*.
+
+    An item is ``{"@id", "@type", "title", "current", "in_path", "items"}``:
+    ``current`` marks *node* itself, ``in_path`` its ancestors; only items in
+    the lineage have ``items`` filled.
+    """
+    lineage = list(reversed(node.lineage()))
+    parents = lineage[:depth]
+    rows = _children_of(request, parents)
+    by_parent: dict[int, list[Row[Any]]] = defaultdict(list)
+    for row in rows:
+        by_parent[row.parent_id].append(row)
+    ancestors = {item.id for item in lineage[:-1]}
+
+    def level(index: int) -> list[dict[str, Any]]:
+        items = []
+        for row in by_parent.get(parents[index].id, ()):
+            below: list[dict[str, Any]] = []
+            if index + 1 < len(parents) and row.id == parents[index + 1].id:
+                below = level(index + 1)
+            items.append(
+                {
+                    "@id": node_url(request, row.path),
+                    "@type": row.type,
+                    "title": row.title,
+                    "current": row.id == node.id,
+                    "in_path": row.id in ancestors,
+                    "items": below,
+                }
+            )
+        return items
+
+    return {
+        "@id": link_url(request, node.path, "@@navigation", view_query),
+        "items": level(0) if parents else [],
+    }
+
+
+def _children_of(request: Request, parents: list[Node]) -> list[Row[Any]]:
+    """The viewable children of each of *parents*, in order (one query)."""
+    if not parents:
+        return []
+    rank = (
+        func.row_number()
+        .over(partition_by=Node.parent_id, order_by=(Node.position, Node.id))
+        .label("rank")
+    )
+    ranked = (
+        select(Node.id, Node.parent_id, Node.path, Node.type, Node.title, rank)
+        .where(
+            or_(
+                *(
+                    and_(
+                        Node.parent_id == parent.id, viewable_children(request, parent)
+                    )
+                    for parent in parents
+                )
+            )
+        )
+        .subquery()
+    )
+    limit = request.registry.settings["cms.batch_size_max"]
+    query = (
+        select(ranked)
+        .where(ranked.c.rank <= limit)
+        .order_by(ranked.c.parent_id, ranked.c.rank)
+    )
+    return list(request.dbsession.execute(query))

@@ -1,0 +1,1 @@
+"""What the site offers readers beyond pages: the sitemap, robots.txt, feeds."""
