@@ -447,4 +447,6 @@ def test_only_a_few_views_are_public(app):
         # They list only what anonymous readers may view, whoever asks.
         "sitemap.xml",
         "robots.txt",
+        # It checks the view permission of the node it finds (404 without).
+        "resolveuid",
     }
