@@ -95,7 +95,12 @@ def parse_search_params(request: Request) -> SearchParams:
         result.types.append(name)
     path = params.get("path")
     if path is not None:
-        if not path.startswith("/") or len(path) > MAX_PATH_LENGTH:
+        if (
+            not path.startswith("/")
+            or len(path) > MAX_PATH_LENGTH
+            # No path holds them, and PostgreSQL refuses NUL in any string.
+            or any(ord(char) < 0x20 or ord(char) == 0x7F for char in path)
+        ):
             raise _bad("path", "a path of this site, starting with /.")
         result.path = path if path.endswith("/") else path + "/"
     if "depth" in params:

@@ -88,11 +88,18 @@ class SearchViews:
         }
         return data, results
 
+    @view_config(accept="application/json", renderer="json")
+    def search_json(self):
+        return self.results()[0]
+
+    @view_config(accept="text/html", renderer=PAGE)
+    # A client whose Accept header names neither still gets the page.
     @view_config(renderer=PAGE)
-    def search(self):
+    def search_page(self):
         request, node = self.request, self.node
         data, results = self.results()
         if wants_json(request):
+            # Through /++api++, or an integrator's token: JSON whatever Accept.
             request.override_renderer = "json"
             return data
         titles = ancestor_titles(request, results.rows)

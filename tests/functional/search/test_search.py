@@ -165,6 +165,8 @@ def test_no_input_breaks_the_query(search, testapp, dbsession, section, q):
     dbsession.flush()
     assert isinstance(search(q=q)["items_total"], int)
     testapp.get("/@@search", {"q": q}, status=200)
+    path = "/" + "".join(char for char in q[:100] if char.isprintable())
+    testapp.get("/section/@@search", {"q": q, "path": path}, status=200)
 
 
 def test_other_scripts_are_found(search, dbsession, section):
@@ -186,6 +188,7 @@ def test_other_scripts_are_found(search, dbsession, section):
         ({"sort_on": "colour"}, "sort_on"),
         ({"sort_order": "up"}, "sort_order"),
         ({"path": "relative/"}, "path"),
+        ({"path": "/a\x00b/"}, "path"),
         ({"q": "x" * 10_001}, "q"),
         ({"effective_after": "2026-01-01"}, "effective_after"),
     ],
