@@ -12,10 +12,11 @@ flush added or whose text it changed, on the flush's own connection: the
 index commits or rolls back with the content.
 """
 
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, cast, column, delete, event, insert, table
+from sqlalchemy import Connection, Engine, cast, column, delete, event, insert, table
 from sqlalchemy import inspect as inspect_
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Session, UOWTransaction
@@ -95,4 +96,25 @@ def _index_flushed(session: Session, flush_context: UOWTransaction) -> None:
         and (obj in session.new or _text_changed(obj))
     ]
     if changed:
-        write(session.connection(), [index_values(node) for node in changed])
+        connection = session.connection()
+        if _has_index(connection):
+            write(connection, [index_values(node) for node in changed])
+
+
+#: Engines whose database has the index (once made, it stays).
+_INDEXED: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
+def _has_index(connection: Connection) -> bool:
+    """Whether the database has the index: not before its migration (0005).
+
+    Code that runs on an older schema (a migration's data step, a site being
+    upgraded) writes no index; the migration indexes what is there.
+    """
+    engine = connection.engine
+    if engine in _INDEXED:
+        return True
+    if inspect_(connection).has_table("search_index"):
+        _INDEXED.add(engine)
+        return True
+    return False
