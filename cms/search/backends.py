@@ -1,7 +1,7 @@
 """How each database matches search terms and ranks what it found.
 
-Both take the terms of :mod:`.query` and answer a join onto
-``search_index``, a WHERE condition and a rank to sort by (best first).
+Both take the terms of :mod:`.query` and answer a table to join to
+``nodes``, a WHERE condition and a rank to sort by (best first).
 Title counts most, then description and file names, then the body.
 """
 
@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, FromClause, cast, column, func, literal_co
 from sqlalchemy import table as table_
 from sqlalchemy.dialects.postgresql import TSQUERY
 
+from cms.models import Node
 from cms.search.index import search_index
 from cms.search.query import Term, fts5_query, tsquery
 
@@ -22,9 +23,9 @@ _fts = table_("search_fts", column("rowid"))
 class Match:
     """What a backend adds to a query to find *terms*."""
 
-    #: A table to join on its ``node_id``-like column, or ``None``.
-    join: FromClause | None
-    on: ColumnElement[bool] | None
+    #: The table to join to ``nodes``, and how.
+    join: FromClause
+    on: ColumnElement[bool]
     where: ColumnElement[bool]
     #: Sort by this, ascending, for the best matches first.
     rank: ColumnElement[Any]
@@ -36,8 +37,8 @@ def match(dialect: str, terms: list[Term]) -> Match:
         query = cast(tsquery(terms), TSQUERY)
         document = search_index.c.document
         return Match(
-            join=None,
-            on=None,
+            join=search_index,
+            on=search_index.c.node_id == Node.id,
             where=document.op("@@")(query),
             # Normalization 1: longer texts do not win by length alone.
             rank=-func.ts_rank_cd(document, query, 1),
@@ -45,7 +46,7 @@ def match(dialect: str, terms: list[Term]) -> Match:
     fts = literal_column("search_fts")
     return Match(
         join=_fts,
-        on=_fts.c.rowid == search_index.c.node_id,
+        on=_fts.c.rowid == Node.id,
         where=fts.op("MATCH")(fts5_query(terms)),
         # bm25 is lower for better matches; weights per column.
         rank=func.bm25(fts, 10.0, 4.0, 1.0, 4.0),

@@ -23,12 +23,10 @@ from cms.search.query import highlights, unmatchable
 from cms.search.text import snippet
 from cms.security.visibility import viewable_nodes
 
-_TEXTS = (
-    search_index.c.title.label("text_title"),
-    search_index.c.description.label("text_description"),
-    search_index.c.body.label("text_body"),
-    search_index.c.files.label("text_files"),
-)
+_TEXT_COLUMNS = [
+    search_index.c[name]
+    for name in ("node_id", "title", "description", "body", "files")
+]
 _SORT_COLUMNS = {
     "modified": Node.modified,
     "created": Node.created,
@@ -42,17 +40,21 @@ class Results:
     rows: list[Row[Any]]
     total: int
     params: SearchParams
+    #: The indexed texts of the rows, by node id.
+    texts: dict[int, Row[Any]]
 
     def snippet(self, row: Row[Any]) -> str:
         """Return the row's snippet: HTML, the matched words in ``<mark>``."""
+        text = self.texts.get(row.id)
+        if text is None:
+            return ""
         if self.params.terms:
             exact, prefixes = highlights(self.params.terms)
-            texts = [row.text_body, row.text_description, row.text_title]
-            texts.append(row.text_files)
+            texts = [text.body, text.description, text.title, text.files]
         else:
             exact, prefixes = frozenset(), ()
-            texts = [row.text_description, row.text_body]
-        return snippet([text or "" for text in texts], exact, prefixes)
+            texts = [text.description, text.body]
+        return snippet(texts, exact, prefixes)
 
 
 def _depth(path: ColumnElement[str]) -> ColumnElement[int]:
@@ -74,22 +76,20 @@ def _scope(context: Node, params: SearchParams) -> list[ColumnElement[bool]]:
 
 def _query(request: Request, context: Node, params: SearchParams) -> Select[Any]:
     """Return the SELECT of every match, unordered."""
-    # No select_from(Node): that would join every content type's table.
-    query = select(*SUMMARY_COLUMNS, *_TEXTS)
+    # Texts are read for the batch alone (see run_search): sorting thousands
+    # of matches with their bodies would cost ten times more. And no
+    # select_from(Node), which would join every content type's table.
+    query = select(*SUMMARY_COLUMNS)
     top = context if context.parent_id is not None else None
     where = [viewable_nodes(request.identity, top), *_scope(context, params)]
     if params.terms and not unmatchable(params.terms):
         found = match(request.dbsession.get_bind().dialect.name, params.terms)
-        query = query.join(search_index, search_index.c.node_id == Node.id)
-        if found.join is not None and found.on is not None:
-            query = query.join(found.join, found.on)
+        query = query.join(found.join, found.on)
         where.append(found.where)
         query = query.add_columns(found.rank.label("rank"))
-    else:
-        query = query.outerjoin(search_index, search_index.c.node_id == Node.id)
-        if params.q:
-            # Something was typed, but no word that can match: nothing does.
-            where.append(false())
+    elif params.q:
+        # Something was typed, but no word that can match: nothing does.
+        where.append(false())
     if params.types:
         where.append(Node.type.in_(params.types))
     if params.modified_after is not None:
@@ -126,4 +126,12 @@ def run_search(request: Request, context: Node, params: SearchParams) -> Results
         total = dbsession.execute(
             select(func.count()).select_from(counted)
         ).scalar_one()
-    return Results(rows=rows, total=total, params=params)
+    texts = {
+        text.node_id: text
+        for text in dbsession.execute(
+            select(*_TEXT_COLUMNS).where(
+                search_index.c.node_id.in_([row.id for row in rows])
+            )
+        )
+    }
+    return Results(rows=rows, total=total, params=params, texts=texts)
