@@ -272,3 +272,21 @@ def test_search_in_a_subtree_is_trimmed_too(testapp, site, caller):
             "http://example.com" + path for path in documents
         )
         assert answer["items_total"] == len(documents)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_search_agrees_with_the_view_permission(testapp, site, caller):
+    """Found by search exactly when the node's own URL answers the caller."""
+    headers = site.json_headers[caller]
+    found = {
+        item["@id"].removeprefix("http://example.com")
+        for item in testapp.get(
+            "/@@search", {"q": "title", "b_size": "1000"}, headers=headers
+        ).json["items"]
+    }
+    viewable = {
+        path
+        for path in PATHS
+        if testapp.get(path, headers=headers, status="*").status_int == 200
+    }
+    assert found == viewable
