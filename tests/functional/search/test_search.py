@@ -264,3 +264,18 @@ def test_without_words_newest_first(search, dbsession, section):
     dbsession.flush()
     answer = search(path="/section/", type="Document")
     assert found(answer) == ["/section/second/", "/section/first/"]
+
+
+def test_a_copy_is_found_with_its_original(testapp, search, editor, dbsession, section):
+    add_document(section, "original", "Okapi")
+    add_folder(section, "elsewhere", "Elsewhere")
+    dbsession.flush()
+    testapp.post_json(
+        "/section/original/@@copy", {"to": "/section/elsewhere/"}, headers=editor
+    )
+    # Copies start private: the editor finds both, visitors the original.
+    assert sorted(found(search(q="okapi", headers=editor))) == [
+        "/section/elsewhere/original/",
+        "/section/original/",
+    ]
+    assert found(search(q="okapi")) == ["/section/original/"]
