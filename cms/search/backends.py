@@ -43,7 +43,7 @@ def match(dialect: str, terms: list[Term]) -> Match:
             # Normalization 1: longer texts do not win by length alone.
             rank=-func.ts_rank_cd(document, query, 1),
         )
-    fts = literal_column("search_fts")
+    fts: ColumnElement[Any] = literal_column("search_fts")
     return Match(
         join=_fts,
         on=_fts.c.rowid == Node.id,

@@ -57,13 +57,13 @@ class Results:
         return snippet(texts, exact, prefixes)
 
 
-def _depth(path: ColumnElement[str]) -> ColumnElement[int]:
+def _depth(path: Any) -> ColumnElement[int]:
     """The number of names in *path* (``/a/b/`` → 2), in SQL."""
     return func.length(path) - func.length(func.replace(path, "/", "")) - 1
 
 
 def _scope(context: Node, params: SearchParams) -> list[ColumnElement[bool]]:
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     for path in {context.path, params.path or "/"}:
         if path != "/":
             low, high = subtree_bounds(path)
@@ -105,6 +105,7 @@ def run_search(request: Request, context: Node, params: SearchParams) -> Results
     sort_on = params.sort_on
     if sort_on == "relevance" and "rank" not in query.selected_columns:
         sort_on = "modified"
+    key: Any
     if sort_on == "relevance":
         key = query.selected_columns.rank
         # Rank is lower for better matches: "descending" relevance is best first.

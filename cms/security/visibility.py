@@ -33,6 +33,7 @@ def public_nodes(top: Node | None = None) -> ColumnElement[bool]:
     With *top* (a node whose lineage is loaded), only nodes in its subtree
     are looked at: a search inside a section walks that section alone.
     """
+    start: ColumnElement[bool]
     if top is None:
         start = _nodes.c.parent_id.is_(None)
     elif is_public(top):

@@ -52,7 +52,7 @@ _TRIGGERS = (
 
 def upgrade():
     dialect = op.get_bind().dialect.name
-    columns = [
+    columns: list[sa.schema.SchemaItem] = [
         sa.Column("node_id", sa.Integer(), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
