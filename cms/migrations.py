@@ -16,6 +16,17 @@ from alembic.runtime.migration import MigrationContext
 SCRIPT_LOCATION = "cms:alembic"
 
 
+def include_name(name, type_, parent_names):
+    """Whether Alembic compares *name* with the models.
+
+    The search index's tables are made by raw SQL in their migration (FTS5 on
+    SQLite, a ``tsvector`` column on PostgreSQL) and mapped by no model.
+    """
+    return type_ != "table" or not (
+        name == "search_index" or name.startswith("search_fts")
+    )
+
+
 def alembic_config(connection=None):
     """Return an Alembic config for our scripts, bound to *connection*."""
     config = Config()

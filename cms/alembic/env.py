@@ -8,7 +8,7 @@ from alembic import context
 from pyramid.paster import get_appsettings, setup_logging
 
 from cms.db import get_engine
-from cms.migrations import migration_connection
+from cms.migrations import include_name, migration_connection
 from cms.models.meta import Base
 from cms.settings import load_settings
 
@@ -23,6 +23,7 @@ def run_migrations(connection):
         # SQLite alters tables by copying them; batch mode does that for us.
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -28,6 +28,10 @@ from cms.models.tree import (
 
 configure_mappers()
 
+# Every session writes the search index with the content it flushes; the hook
+# is registered on import, wherever the models are used (app, scripts, tests).
+import cms.search.index  # noqa: E402,F401
+
 __all__ = [
     "ADMINS",
     "CONTENT_TYPES",

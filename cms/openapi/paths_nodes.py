@@ -18,6 +18,7 @@ from cms.openapi.operations import (
     _links,
     _op,
 )
+from cms.openapi.search import search_parameters
 
 
 def _node_paths(prefix, key):
@@ -166,6 +167,19 @@ def _node_paths(prefix, key):
                     }
                 },
                 READ_ERRORS,
+                security=OPTIONAL_AUTH,
+            ),
+        },
+        f"{prefix}@@search": {
+            "parameters": params,
+            "get": _op(
+                f"search{key}",
+                "Find the nodes the caller may view by their text"
+                + ("" if is_root else ", in this subtree"),
+                "navigation",
+                {200: _answer("The nodes found.", "SearchResults"), **moved},
+                (400, *READ_ERRORS),
+                parameters=search_parameters(),
                 security=OPTIONAL_AUTH,
             ),
         },

@@ -35,6 +35,30 @@ def _node_schemas():
         ("@id", "@type", "id", "uid", "title", "description", "state", "modified"),
         description="A child as `items` lists it: never a full node.",
     )
+    search_result = {
+        **summary,
+        "properties": {
+            **summary["properties"],
+            "snippet": {
+                "type": "string",
+                "description": "Text around the match: HTML with the matched "
+                "words in `<mark>`, everything else escaped.",
+            },
+        },
+        "required": [*summary["required"], "snippet"],
+        "description": "A node found: its summary and a snippet.",
+    }
+    search_results = _object(
+        {
+            "@id": URI,
+            "items": {"type": "array", "items": _ref("SearchResult")},
+            "items_total": {"type": "integer", "minimum": 0},
+            "batching": _ref("Batching"),
+        },
+        ("@id", "items", "items_total", "batching"),
+        description="The nodes the caller may view that match, best first "
+        "(or in `sort_on` order), `b_size` at a time.",
+    )
     parent = {
         "type": "object",
         "nullable": True,
@@ -137,6 +161,8 @@ def _node_schemas():
     )
     return {
         "Summary": summary,
+        "SearchResult": search_result,
+        "SearchResults": search_results,
         "Batching": batching,
         "FileInfo": file_info,
         "Scale": scale,

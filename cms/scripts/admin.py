@@ -14,6 +14,7 @@ from cms.scripts import (
     groups,
     import_,
     open_site,
+    reindex,
     tokens,
     users,
 )
@@ -24,6 +25,7 @@ COMMANDS = {
     "export": export,
     "groups": groups,
     "import": import_,
+    "reindex": reindex,
     "tokens": tokens,
     "users": users,
 }

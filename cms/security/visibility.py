@@ -1,24 +1,46 @@
-"""What anonymous readers may view: the node and every ancestor shown.
+"""What a caller may view, anywhere in the tree, as SQL: one rule for every door.
 
-One rule, two halves. :func:`shown_here` is a node's own part (published;
-a schedule will join it) and nothing else restates it. :func:`public` adds
-the ancestors: the node is in no subtree of a node that fails
-:func:`shown_here`. Doors that walk the tree in path order (the
-sitemap) apply the same rule cheaper: a subtree is a range of paths, so
-the walk skips the whole range of a node that is not shown
-(:func:`cms.reader.sitemap.public_entries`).
+The rule for anonymous readers has one statement of a node's own part,
+:func:`shown_here` (published; a schedule will join it), and nothing else
+restates it. Three query plans apply it with the ancestors, each shaped for
+the door that uses it, and tests hold them to the same answers:
+
+- :func:`public`: the node is in no subtree of a node not shown, the hidden
+  subtrees gathered once per statement down ``parent_id`` (feeds, and a
+  cost that follows the size of what is hidden);
+- :func:`public_nodes`: the shown nodes walked top down from the root, or
+  from the scope of a search whose lineage is known to be public (search);
+- the sitemap walks paths in order and skips the range of a subtree whose
+  top is not shown (:func:`cms.reader.sitemap.public_entries`).
+
+For a logged-in caller, :func:`viewable_nodes` adds what they own and
+:func:`granted_nodes`: nodes where they hold a view role, granted there or
+inherited down through nodes that do not block inheritance; members of
+``admins`` see all. Listings of one node's children, whose lineage is
+loaded, are trimmed by :mod:`cms.security.trimming`. It all mirrors
+:func:`cms.workflow.acl_for` and :func:`cms.security.roles.roles_on`; tests
+hold search to the same answers as ``request.has_permission``.
 """
 
-from sqlalchemy import ColumnElement, exists, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, false, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 
-from cms.models import Node
-from cms.workflow import PUBLISHED
+from cms.models import LocalRole, Node
+from cms.security.identity import Identity
+from cms.workflow import PUBLISHED, VIEW_ROLES, is_public
+
+_nodes = Node.__table__
+_grants = LocalRole.__table__
 
 
-def shown_here(node: type[Node] | AliasedClass[Node] = Node) -> ColumnElement[bool]:
-    """The node's own condition to be shown to anonymous readers (SQL)."""
+def shown_here(node: Any = Node) -> ColumnElement[bool]:
+    """The node's own condition to be shown to anonymous readers (SQL).
+
+    *node* is the class, an alias of it, or a table's columns (``table.c``).
+    """
     return node.state == PUBLISHED
 
 
@@ -35,3 +57,64 @@ def public(node: type[Node] | AliasedClass[Node] = Node) -> ColumnElement[bool]:
     hidden = select(Node.id).where(~shown_here()).cte("hidden", recursive=True)
     hidden = hidden.union(select(child.id).where(child.parent_id == hidden.c.id))
     return ~exists().where(hidden.c.id == node.id)
+
+
+def public_nodes(top: Node | None = None) -> ColumnElement[bool]:
+    """Return a condition on :class:`Node`: it and every ancestor published.
+
+    With *top* (a node whose lineage is loaded), only nodes in its subtree
+    are looked at: a search inside a section walks that section alone.
+    """
+    start: ColumnElement[bool]
+    if top is None:
+        start = _nodes.c.parent_id.is_(None)
+    elif is_public(top):
+        start = _nodes.c.id == top.id
+    else:
+        return false()
+    public = (
+        select(_nodes.c.id)
+        .where(start, shown_here(_nodes.c))
+        .cte("public_nodes", recursive=True)
+    )
+    child = _nodes.alias("public_child")
+    public = public.union_all(
+        select(child.c.id)
+        .join(public, child.c.parent_id == public.c.id)
+        .where(shown_here(child.c))
+    )
+    return Node.id.in_(select(public.c.id))
+
+
+def granted_nodes(identity: Identity) -> ColumnElement[bool]:
+    """Return a condition on :class:`Node`: *identity* holds a view role there."""
+    principal = _grants.c.user_id == identity.user_id
+    if identity.group_ids:
+        principal = or_(principal, _grants.c.group_id.in_(identity.group_ids))
+    granted = (
+        select(_grants.c.node_id.label("id"))
+        .where(_grants.c.role.in_(sorted(VIEW_ROLES)), principal)
+        .cte("granted_nodes", recursive=True)
+    )
+    child = _nodes.alias("granted_child")
+    granted = granted.union(
+        select(child.c.id)
+        .join(granted, child.c.parent_id == granted.c.id)
+        .where(child.c.inherit_roles.is_(True))
+    )
+    return Node.id.in_(select(granted.c.id))
+
+
+def viewable_nodes(
+    identity: Identity | None, top: Node | None = None
+) -> ColumnElement[bool]:
+    """Return a condition on :class:`Node`: the caller may view it.
+
+    *top*, when given, is the subtree the query is confined to anyway.
+    """
+    if identity is not None and identity.is_admin:
+        return true()
+    public = public_nodes(top)
+    if identity is None:
+        return public
+    return or_(public, Node.owner_id == identity.user_id, granted_nodes(identity))

@@ -177,7 +177,7 @@ def log_in(page, login, password):
     page.goto("/@@login")
     page.fill("#login-name", login)
     page.fill("#login-password", password)
-    page.click("form button[type=submit]")
+    page.click("#login-form button[type=submit]")
     expect(page.locator(".user-name")).to_be_visible()
 
 

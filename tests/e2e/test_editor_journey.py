@@ -122,7 +122,7 @@ def test_editor_journey(chromium, site, screenshots):
     # Share the folder with another user, who may then edit in it.
     page.goto("/team/@@sharing")
     page.fill("#sharing-q", "editor")
-    page.get_by_role("button", name="Search").click()
+    page.locator("main").get_by_role("button", name="Search").click()
     row = page.locator('tr[data-principal="user:editor"]')
     row.locator('input[data-role="editor"]').check()
     shot("sharing-chosen")

@@ -47,6 +47,8 @@ PAGES = [
     ("group", "/@@groups/admins"),
     ("preferences", "/@@preferences"),
     ("not-found", "/checks/no-such-page"),
+    ("search", "/@@search?q=page"),
+    ("search-none", "/checks/@@search?q=nothing-like-it&type=Folder"),
 ]
 
 

@@ -620,6 +620,7 @@ HELP_COMMANDS = [
     ["tokens", "list"],
     ["tokens", "revoke"],
     ["check"],
+    ["reindex"],
 ]
 
 

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from cms.migrations import alembic_config, current_revision
+from cms.migrations import alembic_config, current_revision, include_name
 from cms.models.meta import Base
 
 
@@ -16,7 +16,9 @@ def test_database_is_at_the_newest_revision(dbengine):
 
 
 def test_models_and_migrations_agree(connection):
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_name": include_name}
+    )
     assert compare_metadata(context, Base.metadata) == []
 
 

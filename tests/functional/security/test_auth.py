@@ -118,7 +118,7 @@ class TestSessions:
         log_in(client, "alice")
         first = session_cookie(client)
         # Logged in, the form carries the CSRF token; posting it logs in anew.
-        form = client.get("/@@login").forms[0]
+        form = client.get("/@@login").forms["login-form"]
         form["login"], form["password"] = "alice", PASSWORD
         form.submit(status=303)
         assert session_cookie(client) != first
@@ -165,7 +165,7 @@ class TestSessions:
         client = new_client(app)
         log_in(client, "alice")
         page = client.get("/@@logout")
-        form = page.forms[0]
+        form = page.forms["logout-form"]
         assert form.method.lower() == "post"
         form.submit(status=303)
         client.get("/work/", status=303)
@@ -275,7 +275,7 @@ class TestRedirects:
         client = new_client(app)
         response = client.get("/work/", status=303)
         assert response.location.startswith("http://example.com/@@login?came_from=")
-        form = response.follow().forms[0]
+        form = response.follow().forms["login-form"]
         form["login"], form["password"] = "alice", PASSWORD
         assert form.submit(status=303).location == "http://example.com/work/"
 

@@ -243,3 +243,67 @@ def test_matrix_covers_every_kind_of_node():
         spec.state == "published" and not ORACLE.public(spec.path) for spec in TREE
     )
     assert all(children_paths(p) is not None for p in SPECS)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_search_finds_only_what_the_caller_may_view(testapp, site, caller):
+    headers = site.json_headers[caller]
+    visible = [path for path in PATHS if ORACLE.may(caller, path, "view")]
+    # A word of every node: the results are exactly the nodes the caller may
+    # view, and so is the count.
+    response = testapp.get(
+        "/@@search", {"q": "description", "b_size": "1000"}, headers=headers
+    )
+    assert_no_leak(response, caller)
+    found = [item["@id"] for item in response.json["items"]]
+    assert sorted(found) == sorted("http://example.com" + path for path in visible)
+    assert response.json["items_total"] == len(visible)
+    # Each node's own word finds it, or nothing at all, counted or shown.
+    for path in PATHS:
+        answer = testapp.get(
+            "/@@search", {"q": marker(path).lower() + "*"}, headers=headers
+        ).json
+        expected_ids = ["http://example.com" + path] if path in visible else []
+        assert [item["@id"] for item in answer["items"]] == expected_ids
+        assert answer["items_total"] == len(expected_ids)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_search_in_a_subtree_is_trimmed_too(testapp, site, caller):
+    headers = site.json_headers[caller]
+    for top in ("/pub/", "/shared/"):
+        if not ORACLE.may(caller, top, "view"):
+            continue
+        visible = [
+            path
+            for path in PATHS
+            if path.startswith(top) and ORACLE.may(caller, path, "view")
+        ]
+        answer = testapp.get(
+            f"{top}@@search", {"q": "body description"}, headers=headers
+        ).json
+        documents = [
+            path for path in visible if SPECS[path].type.__name__ == "Document"
+        ]
+        assert sorted(item["@id"] for item in answer["items"]) == sorted(
+            "http://example.com" + path for path in documents
+        )
+        assert answer["items_total"] == len(documents)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_search_agrees_with_the_view_permission(testapp, site, caller):
+    """Found by search exactly when the node's own URL answers the caller."""
+    headers = site.json_headers[caller]
+    found = {
+        item["@id"].removeprefix("http://example.com")
+        for item in testapp.get(
+            "/@@search", {"q": "title", "b_size": "1000"}, headers=headers
+        ).json["items"]
+    }
+    viewable = {
+        path
+        for path in PATHS
+        if testapp.get(path, headers=headers, status="*").status_int == 200
+    }
+    assert found == viewable

@@ -69,19 +69,29 @@ def test_no_hidden_marker_anywhere(site, caller):
     for path in SITE_WIDE:
         responses.append(client.get(path, expect_errors=True))
         responses.append(client.get(path, headers=json_headers, expect_errors=True))
-    for path in SPECS:
-        for url in (
-            f"/@@search?q={marker(path)}",
-            f"/@@search?SearchableText={marker(path)}",
-        ):
-            responses.append(client.get(url, expect_errors=True))
-            responses.append(client.get(url, headers=json_headers, expect_errors=True))
-
     hidden = ORACLE.hidden_markers(caller)
     assert hidden, "the site must hide something from this caller"
+    # A search page shows the words it was asked for: those are the caller's
+    # own, not the node's. What it found is checked instead: nothing.
+    searches = []
+    for path in SPECS:
+        mark = marker(path)
+        for url in (f"/@@search?q={mark}", f"/@@search?SearchableText={mark}"):
+            page = client.get(url, expect_errors=True)
+            searches.append((mark, page))
+            data = client.get(url, headers=json_headers, expect_errors=True)
+            searches.append((mark, data))
+            if mark in hidden and "q=" in url:
+                assert page.html.select(".search-result") == []
+                assert data.json["items"] == [] and data.json["items_total"] == 0
     for response in responses:
         assert response.status_int < 500, response.request.url
         text = response.text + str(response.headerlist)
+        for mark in hidden:
+            assert mark not in text, f"{mark} leaked at {response.request.url}"
+    for asked, response in searches:
+        assert response.status_int < 500, response.request.url
+        text = response.text.replace(asked, "") + str(response.headerlist)
         for mark in hidden:
             assert mark not in text, f"{mark} leaked at {response.request.url}"
     # The crawl really went somewhere: every node the caller may view.

@@ -1,0 +1,58 @@
+"""The query parameters of ``@@search``."""
+
+from cms.models import CONTENT_TYPES
+from cms.openapi.builders import DATETIME, _param_ref
+from cms.search.params import MAX_DEPTH, MAX_QUERY_LENGTH, MAX_START, ORDERS, SORTS
+
+
+def _query(name, description, schema, **extra):
+    return {
+        "name": name,
+        "in": "query",
+        "description": description,
+        "schema": schema,
+        **extra,
+    }
+
+
+def search_parameters():
+    return [
+        _query(
+            "q",
+            'Words, all of which must match; `word*` is a prefix, `"two '
+            'words"` a phrase; any other character is plain text.',
+            {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+        ),
+        _query(
+            "type",
+            "Only nodes of these types (repeatable).",
+            {"type": "array", "items": {"type": "string", "enum": list(CONTENT_TYPES)}},
+            style="form",
+            explode=True,
+        ),
+        _query(
+            "path",
+            "Only this subtree (a URL path such as `/about/`).",
+            {"type": "string", "pattern": "^/", "maxLength": 2048},
+        ),
+        _query(
+            "depth",
+            "With `path` (or the node searched), how many levels below it: "
+            "0 is the node alone.",
+            {"type": "integer", "minimum": 0, "maximum": MAX_DEPTH},
+        ),
+        _query("modified_after", "Modified after this time.", DATETIME),
+        _query("modified_before", "Modified before this time.", DATETIME),
+        _query(
+            "sort_on",
+            "`relevance` (the default with `q`), else `modified`.",
+            {"type": "string", "enum": list(SORTS)},
+        ),
+        _query("sort_order", "The order.", {"type": "string", "enum": list(ORDERS)}),
+        _param_ref("b_size"),
+        _query(
+            "b_start",
+            "Where the batch starts. Taken from `batching` links.",
+            {"type": "integer", "minimum": 0, "maximum": MAX_START},
+        ),
+    ]
