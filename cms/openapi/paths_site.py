@@ -64,6 +64,33 @@ def _site_paths():
                 security=NO_AUTH,
             ),
         },
+        "/@@resolveuid/{uid}": {
+            "parameters": [
+                {
+                    "name": "uid",
+                    "in": "path",
+                    "required": True,
+                    "description": "The node's uid, 32 hex digits (dashes optional).",
+                    "schema": {"type": "string", "maxLength": 64},
+                }
+            ],
+            "get": _op(
+                "resolveUid",
+                "Find a node by its uid, wherever it is now",
+                "navigation",
+                {
+                    200: _answer("The node's summary (JSON clients).", "Summary"),
+                    302: {
+                        "description": "Browsers: to the node's current URL.",
+                        "headers": {"Location": _header_ref("Location")},
+                    },
+                },
+                (404,),
+                description="A uid that names no node, or one the caller may "
+                "not view, is a 404 alike.",
+                security=OPTIONAL_AUTH,
+            ),
+        },
         "/@@logout": {
             "post": _op(
                 "logout",

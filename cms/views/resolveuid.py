@@ -27,11 +27,22 @@ from cms.urls import node_url
 @view_config(
     context=Node,
     name="resolveuid",
+    site_root=True,
+    subpath=1,
+    request_method=("GET", "HEAD"),
+    permission=NO_PERMISSION_REQUIRED,
+)
+# A link with a view after the uid (".../@@download"), followed by a browser.
+@view_config(
+    context=Node,
+    name="resolveuid",
+    site_root=True,
+    accept="text/html",
     request_method=("GET", "HEAD"),
     permission=NO_PERMISSION_REQUIRED,
 )
 def resolve_uid(request):
-    if request.context.parent_id is not None or not request.subpath:
+    if not request.subpath:
         raise HTTPNotFound()
     try:
         uid = uuid.UUID(hex=request.subpath[0])
