@@ -444,4 +444,6 @@ def test_only_a_few_views_are_public(app):
         "readyz",
         "__static/",
         "openapi.json",
+        # Every page shows the site's settings anyway.
+        "site-settings",
     }
