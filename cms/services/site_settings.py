@@ -23,7 +23,7 @@ from cms.models import Image, Node, SiteSettings
 from cms.models.site_settings import SITE_ROW
 from cms.permissions import Permission
 from cms.schemas import Field, check_fields
-from cms.services.errors import Invalid
+from cms.services.errors import FieldErrors, Invalid
 from cms.traversal import load_node
 from cms.urls import node_url
 
@@ -63,7 +63,8 @@ def update_settings(dbsession: Session, data: dict) -> dict:
     nothing is saved then.
     """
     check_fields(data, KEYS)
-    values, errors = {}, []
+    values: dict = {}
+    errors: FieldErrors = []
     for field in TEXTS:
         if field.name in data:
             value = field.clean(data[field.name], errors)
