@@ -17,7 +17,7 @@ from pyramid.request import Request
 from sqlalchemy import ColumnElement, Row, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from cms.models import Node
+from cms.models import Image, Node
 from cms.urls import link_url
 
 CURSOR_PATTERN = re.compile(r"(-?\d{1,18})\.(\d{1,18})")
@@ -35,6 +35,8 @@ SUMMARY_COLUMNS = (
     Node.state,
     Node.modified,
 )
+#: An image's scales, for the thumbnails of a listing page (None otherwise).
+_IMAGES = Image.__table__
 
 
 @dataclass
@@ -137,7 +139,11 @@ def children_batch(
     scope = [Node.parent_id == parent.id]
     if where is not None:
         scope.append(where)
-    query = select(*SUMMARY_COLUMNS).where(*scope)
+    query = (
+        select(*SUMMARY_COLUMNS, _IMAGES.c.scales)
+        .outerjoin_from(Node, _IMAGES, _IMAGES.c.id == Node.id)
+        .where(*scope)
+    )
     key = tuple_(Node.position, Node.id)
     if before is not None:
         position, node_id = map(int, before.split("."))

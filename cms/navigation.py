@@ -29,7 +29,7 @@ def parse_depth(request: Request) -> int:
     """Return ``depth`` from the query string (or the site's), or raise 400."""
     values = request.GET.getall("depth")
     if not values:
-        return int(request.registry.settings["cms.navigation_depth"])
+        return int(request.site_settings["navigation_depth"])
     if len(values) > 1:
         raise HTTPBadRequest("depth is given more than once.")
     raw = values[0]

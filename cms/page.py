@@ -1,5 +1,9 @@
 """What every page shows around its content: header, navigation, toolbar, breadcrumbs.
 
+The header and footer show the site's settings (its title, logo, footer):
+one query per page (``request.site_settings``), two more when there is a
+logo.
+
 The frame is built in Python, before anything is rendered, so that a view
 can put it in its ETag (a renamed ancestor changes the breadcrumbs, hence
 the tag) and templates only render data they are given. Views with an ETag
@@ -18,12 +22,14 @@ from pyramid.config import Configurator
 from pyramid.csrf import get_csrf_token
 from pyramid.events import BeforeRender
 from pyramid.request import Request
+from sqlalchemy.exc import SQLAlchemyError
 
 from cms.flash import messages
 from cms.models import Folder, Node
 from cms.navigation import navigation
 from cms.permissions import Permission as P
 from cms.serializers import breadcrumbs
+from cms.services.site_settings import logo_image
 from cms.toolbar import toolbar
 from cms.urls import node_url, site_url
 
@@ -34,6 +40,7 @@ FRAME = "frame"
 def page_frame(request: Request, context: object = None) -> dict[str, Any]:
     """Return the frame of a page about *context* (a node, or anything)."""
     node = context if isinstance(context, Node) else None
+    root = node.lineage()[-1] if node is not None else None
     identity = request.identity
     user = None
     if identity is not None:
@@ -41,11 +48,15 @@ def page_frame(request: Request, context: object = None) -> dict[str, Any]:
             "name": identity.user.fullname or identity.user.login,
             # Users and groups are managed at the root, which is in every
             # loaded lineage: no query.
-            "manages_principals": node is not None
-            and bool(request.has_permission(P.MANAGE_PRINCIPALS, node.lineage()[-1])),
+            "manages_principals": root is not None
+            and bool(request.has_permission(P.MANAGE_PRINCIPALS, root)),
+            # The site is its root's managers' (cms.views.site_settings).
+            "manages_site": root is not None
+            and bool(request.has_permission(P.SHARE, root)),
         }
     return {
         "site_url": site_url(request),
+        "site": site_frame(request),
         "user": user,
         "csrf_token": get_csrf_token(request) if identity is not None else None,
         "toolbar": toolbar(request, node) if node is not None else None,
@@ -59,6 +70,22 @@ def page_frame(request: Request, context: object = None) -> dict[str, Any]:
     }
 
 
+def site_frame(request: Request) -> dict[str, Any]:
+    """What the header and footer show of the site's settings."""
+    try:
+        settings = request.site_settings
+    except SQLAlchemyError:
+        # An error page after the database failed the request: it still
+        # shows, without the site's name.
+        return {"title": "", "logo": None, "footer": ""}
+    return {
+        "title": settings["title"],
+        "logo": logo_image(request, settings["logo"]),
+        # Sanitized when it was saved.
+        "footer": settings["footer"],
+    }
+
+
 def bare_frame(request: Request) -> dict[str, Any]:
     """Return the frame of a page made without the database: nobody known.
 
@@ -68,6 +95,8 @@ def bare_frame(request: Request) -> dict[str, Any]:
     """
     return {
         "site_url": site_url(request),
+        # The settings are in the database too: a page without a name.
+        "site": {"title": "", "logo": None, "footer": ""},
         "user": None,
         "user_unknown": True,
         "csrf_token": None,
@@ -82,8 +111,7 @@ def bare_frame(request: Request) -> dict[str, Any]:
 def _navigation(request: Request, node: Node | None) -> dict[str, Any] | None:
     if node is None:
         return None
-    depth = request.registry.settings["cms.navigation_depth"]
-    return navigation(request, node, depth)
+    return navigation(request, node, request.site_settings["navigation_depth"])
 
 
 def _feed_url(request: Request, node: Node | None) -> str | None:

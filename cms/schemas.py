@@ -55,7 +55,7 @@ BODY = Field("body", "Body", 1_000_000, html=True, multiline=True)
 
 #: The fields each type's JSON may write, in the order forms show them.
 FIELDS = {
-    "Folder": (TITLE, DESCRIPTION),
+    "Folder": (TITLE, DESCRIPTION, BODY),
     "Document": (TITLE, DESCRIPTION, BODY),
     "File": (TITLE, DESCRIPTION),
     "Image": (TITLE, DESCRIPTION),
@@ -63,7 +63,7 @@ FIELDS = {
 
 #: The content fields a revision keeps, per type (files add their blob).
 SNAPSHOT = {
-    "Folder": ("title", "description"),
+    "Folder": ("title", "description", "body"),
     "Document": ("title", "description", "body"),
     "File": ("title", "description", "blob_key", "filename", "content_type", "size"),
     "Image": (

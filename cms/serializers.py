@@ -27,6 +27,24 @@ def summary(request, row):
     }
 
 
+def thumbnails(request, rows):
+    """Return ``{item @id: {"src", "width", "height"}}`` for the images in *rows*.
+
+    *rows* are a listing's (:data:`cms.listing.SUMMARY_COLUMNS` and the
+    image's ``scales``): its page shows each image as a thumbnail.
+    """
+    thumbs = {}
+    for row in rows:
+        thumb = (getattr(row, "scales", None) or {}).get("thumb")
+        if thumb:
+            thumbs[node_url(request, row.path)] = {
+                "src": node_url(request, row.path, "@@images/thumb"),
+                "width": thumb["width"],
+                "height": thumb["height"],
+            }
+    return thumbs
+
+
 def parent_info(request, node):
     """Return the ``parent`` field: ``None`` for the root.
 

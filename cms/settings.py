@@ -54,9 +54,7 @@ DEFAULTS = {
     # Where uploaded files are kept (required).
     "cms.blob_dir": "",
     "cms.max_upload_bytes": str(50 * 1024 * 1024),
-    # Levels of navigation in every page's header (until the site settings
-    # hold it), entries in a folder's Atom feed, URLs in one sitemap file.
-    "cms.navigation_depth": "2",
+    # Entries in a folder's Atom feed, URLs in one sitemap file.
     "cms.feed_size": "20",
     "cms.sitemap_part_size": "50000",
 }
@@ -71,13 +69,11 @@ INTEGERS = (
     "cms.login_address_limit",
     "cms.token_max_age",
     "cms.max_upload_bytes",
-    "cms.navigation_depth",
     "cms.feed_size",
     "cms.sitemap_part_size",
 )
 #: Settings that must be a whole number within bounds: ``(low, high)``.
 BOUNDED = {
-    "cms.navigation_depth": (1, 64),
     "cms.feed_size": (1, 1000),
     # The sitemaps.org protocol allows 50,000 URLs in one file.
     "cms.sitemap_part_size": (1, 50000),

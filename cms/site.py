@@ -1,6 +1,7 @@
 """The site's root and the demo tree that ``initialize_cms_db --demo`` adds.
 
-The demo is added once: a :class:`~cms.models.Marker` remembers it, so that
+The demo (its pages, the home page's text and the site's title) is added
+once: a :class:`~cms.models.Marker` remembers it, so that
 running the command again (``./bin/serve`` does at every start) does not put
 back the demo pages an editor deleted.
 """
@@ -9,8 +10,11 @@ import secrets
 
 from sqlalchemy import select
 
-from cms.models import ADMINS, Document, Folder, Marker, Node
+from cms.models import ADMINS, Document, Folder, Marker, Node, SiteSettings
+from cms.models.site_settings import SITE_ROW
+from cms.sanitize import clean_html
 from cms.services.principals import create_user, find_user
+from cms.services.site_settings import update_settings
 
 #: The login of the administrator that initialize_cms_db creates.
 ADMIN_LOGIN = "admin"
@@ -23,6 +27,14 @@ DEMO_MARKER = "demo"
 #: A node of the demo tree: (name, type, title, description, body, children).
 DemoNode = tuple[str, type[Node], str, str, str | None, list["DemoNode"]]
 
+#: What the demo calls the site, and the home page's own text.
+DEMO_TITLE = "Demo site"
+DEMO_HOME = (
+    "<p>Welcome to the demo site. Start with "
+    '<a href="getting-started/">Getting started</a>, or browse the sections '
+    "below.</p>"
+)
+
 #: The demo tree.
 DEMO_TREE: list[DemoNode] = [
     (
@@ -30,8 +42,8 @@ DEMO_TREE: list[DemoNode] = [
         Document,
         "Getting started",
         "What this site is and how to change it.",
-        "<p>This is a demo site of <strong>cms</strong>, a content management "
-        "system built on traversal: every URL is a node of one tree.</p>"
+        "<p>This is a demo site of a content management system built on "
+        "traversal: every URL is a node of one tree.</p>"
         "<p>Ask for any page with <code>Accept: application/json</code> to get "
         "the same content as JSON.</p>",
         [],
@@ -112,6 +124,11 @@ def add_demo_once(dbsession, root):
     if dbsession.get(Marker, DEMO_MARKER) is not None:
         return 0
     added = add_demo_tree(dbsession, root)
+    if not root.body:
+        # As an editor's would be (links get their rel).
+        root.body = clean_html(DEMO_HOME)
+    if dbsession.get(SiteSettings, SITE_ROW) is None:
+        update_settings(dbsession, {"title": DEMO_TITLE})
     dbsession.add(Marker(name=DEMO_MARKER))
     dbsession.flush()
     return added

@@ -18,6 +18,7 @@ from cms.models.principals import (
 from cms.models.redirect import Redirect
 from cms.models.revision import Revision
 from cms.models.sharing import ROLES, LocalRole
+from cms.models.site_settings import SiteSettings
 from cms.models.tree import (
     InvalidMove,
     InvalidName,
@@ -54,6 +55,7 @@ __all__ = [
     "NotAContainer",
     "Redirect",
     "Revision",
+    "SiteSettings",
     "TreeError",
     "User",
 ]

@@ -1,9 +1,10 @@
 """Content types: Folder and Document.
 
-They map onto ``nodes`` by SQLAlchemy inheritance. A Folder adds no column
-(single-table: its rows live in ``nodes`` alone); a Document keeps its body in
-``documents`` (joined-table), loaded inline so that a query for nodes still
-costs one statement whatever their types.
+They map onto ``nodes`` by SQLAlchemy inheritance. Each keeps its body in a
+table of its own, ``folders`` and ``documents`` (joined-table: a column
+``nodes.body`` would collide with ``documents.body`` in a Document's join),
+loaded inline so that a query for nodes still costs one statement whatever
+their types.
 """
 
 from sqlalchemy import ForeignKey, Text
@@ -16,7 +17,15 @@ from cms.models.node import Node
 class Folder(Node):
     """A container of other nodes."""
 
-    __mapper_args__ = {"polymorphic_identity": "Folder"}
+    __tablename__ = "folders"
+
+    id: Mapped[int] = mapped_column(
+        ForeignKey("nodes.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: HTML shown above the listing (the home page's own text).
+    body: Mapped[str] = mapped_column(Text, default="")
+
+    __mapper_args__ = {"polymorphic_identity": "Folder", "polymorphic_load": "inline"}
 
     is_container = True
 

@@ -75,6 +75,7 @@ TAGS = [
     ("files", "Downloads of files and image scales."),
     ("auth", "Logging in and out; API tokens."),
     ("principals", "Users and groups (admins)."),
+    ("site", "The site's settings: title, logo, footer, navigation depth."),
     ("health", "Health checks and this document."),
 ]
 

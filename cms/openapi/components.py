@@ -57,12 +57,12 @@ def _parameters(settings):
         "depth": {
             "name": "depth",
             "in": "query",
-            "description": "Levels of navigation, from the top down to the node.",
+            "description": "Levels of navigation, from the top down to the node "
+            "(default: the site settings' `navigation_depth`).",
             "schema": {
                 "type": "integer",
                 "minimum": 1,
                 "maximum": MAX_NAVIGATION_DEPTH,
-                "default": settings["cms.navigation_depth"],
             },
         },
         "version": {

@@ -266,6 +266,26 @@ def _site_paths():
                 security=NO_AUTH,
             ),
         },
+        "/@@site-settings": {
+            "get": _op(
+                "getSiteSettings",
+                "The site's settings (anyone)",
+                "site",
+                ok("The settings.", "SiteSettings"),
+                security=OPTIONAL_AUTH,
+            ),
+            "patch": _op(
+                "updateSiteSettings",
+                "Change the site's settings (its managers: who may share the root)",
+                "site",
+                ok("The settings.", "SiteSettings"),
+                (400, 401, 403, 413, 415),
+                requestBody=_json_body(
+                    _ref("SiteSettingsChanges"), example={"title": "Our club"}
+                ),
+                security=BEARER,
+            ),
+        },
         "/healthz": {
             "get": _op(
                 "healthz",

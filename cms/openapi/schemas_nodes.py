@@ -107,7 +107,10 @@ def _node_schemas():
         "uid": {"type": "string", "format": "uuid"},
         "title": {"type": "string"},
         "description": {"type": "string"},
-        "body": {"type": "string", "description": "Documents: sanitized HTML."},
+        "body": {
+            "type": "string",
+            "description": "Folders and documents: sanitized HTML.",
+        },
         "state": {"type": "string", "enum": states},
         "created": DATETIME,
         "modified": DATETIME,
@@ -133,7 +136,7 @@ def _node_schemas():
             "batching": _ref("Batching"),
         },
         (*content_required, "items", "items_total", "batching"),
-        description="A node. `body` for documents; `file` for files and "
+        description="A node. `body` for folders and documents; `file` for files and "
         "images; `width`, `height` and `scales` for images.",
     )
     history_entry = {

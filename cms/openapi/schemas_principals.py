@@ -48,6 +48,18 @@ def _principal_schemas():
             "description": "Names of existing groups.",
         },
     }
+    site = {
+        "title": _string(200, description="In every page's header and title."),
+        "description": _string(2000),
+        "logo": {
+            "type": "string",
+            "format": "uuid",
+            "nullable": True,
+            "description": "The uid of an Image, or null.",
+        },
+        "footer": _string(100_000, description="Sanitized HTML."),
+        "navigation_depth": {"type": "integer", "minimum": 1, "maximum": 10},
+    }
     return {
         "Login": _object(
             {
@@ -129,4 +141,6 @@ def _principal_schemas():
             ("name",),
         ),
         "GroupChanges": _object({"title": _string(200)}),
+        "SiteSettings": _object(site, tuple(site)),
+        "SiteSettingsChanges": _object(site),
     }

@@ -27,3 +27,4 @@ from cms.services.caller import caller_of
 def includeme(config: Configurator) -> None:
     # request.caller: who asks, for the services.
     config.add_request_method(caller_of, "caller", reify=True)
+    config.include(".site_settings")

@@ -54,7 +54,7 @@ def _node_record(node, root_path, owner, roles):
         "title": node.title,
         "description": node.description,
     }
-    if node.type == "Document":
+    if node.type in ("Folder", "Document"):
         record["body"] = node.body
     if node.type in ("File", "Image"):
         record.update(

@@ -167,7 +167,8 @@ def _check_record(record, index, parents, uids):
         raise _Invalid("'uid' is not a UUID") from None
     _check(uid not in uids, f"uid {uid} appears twice in the archive")
     uids.add(uid)
-    if node_type == "Document":
+    if node_type == "Document" or (node_type == "Folder" and "body" in record):
+        # Archives made before folders had a body have none for them.
         values["body"] = _string(record, "body")
     if node_type in ("File", "Image"):
         values.update(

@@ -11,7 +11,7 @@ from cms.page import FRAME, page_frame
 from cms.permissions import Permission
 from cms.responses import wants_json
 from cms.security.trimming import viewable_children
-from cms.serializers import breadcrumbs, serialize_node
+from cms.serializers import breadcrumbs, serialize_node, thumbnails
 from cms.urls import came_through_api, node_url
 
 PAGE = "cms:templates/content/view.jinja2"
@@ -64,6 +64,7 @@ class NodeViews:
             "type_name": node.type,
             "draft": draft,
             "live_url": node_url(request, node.path),
+            "thumbs": thumbnails(request, batch.items),
             FRAME: page_frame(request, node),
         }
         answer_conditional_get(request, node, page, variant="html")

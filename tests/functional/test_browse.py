@@ -2,6 +2,7 @@
 
 import pytest
 
+from cms.services.site_settings import update_settings
 from tests.factories import DEEP_CHAIN, add_chain, add_document, add_folder
 
 
@@ -27,7 +28,7 @@ def test_page_shows_title_description_and_body(testapp, site):
     assert page.html.h1.text == "Our team"
     assert page.html.select_one(".description").text == "The people"
     assert page.html.select_one(".body").decode_contents() == "<p>Alice &amp; Bob</p>"
-    assert page.html.title.text == "Our team · cms"
+    assert page.html.title.text == "Our team \N{EN DASH} My site"
 
 
 def test_breadcrumbs_link_every_ancestor(testapp, site):
@@ -83,12 +84,12 @@ def test_a_browser_accept_header_gets_html(testapp, site):
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        # The lineage (1), the children (1) and the navigation (1); the
-        # children all fit in the first batch, so their number needs no query
-        # of its own.
-        ("/", 3),
-        ("/about/team/", 3),
-        ("/" + "/".join(DEEP_CHAIN) + "/", 3),
+        # The lineage (1), the children (1), the navigation (1) and the site's
+        # settings (1); the children all fit in the first batch, so their
+        # number needs no query of its own.
+        ("/", 4),
+        ("/about/team/", 4),
+        ("/" + "/".join(DEEP_CHAIN) + "/", 4),
     ],
 )
 def test_page_query_counts(testapp, site, count_queries, url, queries):
@@ -113,20 +114,21 @@ def test_a_folder_does_not_cost_a_query_per_child(
         counts.append(len(statements))
     assert len(page.html.select(".items li")) == 25
     # The large one needs its count (it spans batches): one query, not 200.
-    assert counts == [3, 4]
+    assert counts == [4, 5]
 
 
-@pytest.mark.parametrize("depth", [1, 2, 64])
+@pytest.mark.parametrize("depth", [1, 2, 10])
 def test_navigation_costs_one_query_whatever_its_depth(
-    app, testapp, site, count_queries, monkeypatch, depth
+    testapp, dbsession, site, count_queries, depth
 ):
     url = "/" + "/".join(DEEP_CHAIN) + "/"
-    monkeypatch.setitem(app.registry.settings, "cms.navigation_depth", depth)
+    update_settings(dbsession, {"navigation_depth": depth})
+    dbsession.flush()
     with count_queries() as statements:
         page = testapp.get(url)
-    # The lineage, the children, the navigation: one more than a page
-    # without navigation, however many levels it opens.
-    assert len(statements) == 3, statements
+    # The lineage, the children, the site's settings, the navigation: one
+    # more than a page without navigation, however many levels it opens.
+    assert len(statements) == 4, statements
     levels = page.html.select(".site-nav ul")
     assert len(levels) == min(depth, len(DEEP_CHAIN))
 

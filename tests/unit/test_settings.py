@@ -22,7 +22,6 @@ DOCUMENTED = {
     "cms.login_account_limit": 5,
     "cms.login_address_limit": 20,
     "cms.login_slowdown": 0.5,
-    "cms.navigation_depth": 2,
     "cms.feed_size": 20,
     "cms.sitemap_part_size": 50_000,
 }
@@ -171,8 +170,7 @@ class TestBadValues:
     @pytest.mark.parametrize(
         ("key", "text"),
         [
-            ("cms.navigation_depth", "0"),
-            ("cms.navigation_depth", "65"),
+            ("cms.feed_size", "1001"),
             ("cms.feed_size", "0"),
             ("cms.sitemap_part_size", "50001"),
         ],

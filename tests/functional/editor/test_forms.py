@@ -251,7 +251,7 @@ class TestRichText:
         assert "vendor/trix/trix.umd.min.js" in script_sources(page)
 
     def test_forms_without_rich_text_do_not(self, editor):
-        page = editor.get("/site/@@add?type=Folder")
+        page = editor.get("/site/@@add?type=File")
         assert script_sources(page) == ["editor.js"]
         assert page.html.select_one('meta[name="trix-csp-nonce"]') is None
         assert "nonce" not in page.headers["Content-Security-Policy"]

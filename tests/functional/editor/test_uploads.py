@@ -100,7 +100,9 @@ class TestUploadPage:
         assert (added["photo.png"].width, added["photo.png"].height) == (600, 300)
         assert added["notes.txt"].type == "File"
         assert added["report.pdf"].content_type == "application/pdf"
-        assert [item.text for item in page.html.select(".items a")] == [
+        assert [
+            item.text for item in page.html.select(".items a:not(.item-thumb)")
+        ] == [
             "Page",
             "Secret",
             "notes.txt",

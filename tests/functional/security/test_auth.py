@@ -449,4 +449,6 @@ def test_only_a_few_views_are_public(app):
         "robots.txt",
         # It checks the view permission of the node it finds (404 without).
         "resolveuid",
+        # Every page shows the site's settings anyway.
+        "site-settings",
     }
