@@ -92,6 +92,9 @@ def _children_of(request: Request, parents: list[Node]) -> list[Row[Any]]:
     )
     ranked = (
         select(Node.id, Node.parent_id, Node.path, Node.type, Node.title, rank)
+        # The IN lets the database find the rows by the parent_id index; the
+        # OR then applies each parent's own trimming.
+        .where(Node.parent_id.in_([parent.id for parent in parents]))
         .where(
             or_(
                 *(
