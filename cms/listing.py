@@ -34,6 +34,8 @@ SUMMARY_COLUMNS = (
     Node.description,
     Node.state,
     Node.modified,
+    Node.effective,
+    Node.expires,
 )
 #: An image's scales, for the thumbnails of a listing page (None otherwise).
 _IMAGES = Image.__table__

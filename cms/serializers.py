@@ -24,6 +24,8 @@ def summary(request, row):
         "description": row.description,
         "state": row.state,
         "modified": row.modified,
+        "effective": row.effective,
+        "expires": row.expires,
     }
 
 
@@ -71,6 +73,8 @@ def serialize_content(request, node, content):
         "state": node.state,
         "created": node.created,
         "modified": node.modified,
+        "effective": node.effective,
+        "expires": node.expires,
         "parent": parent_info(request, node),
     }
     if "body" in content:

@@ -3,10 +3,12 @@
 A node's ACL is derived from its state (:func:`acl_for`). Roles are the
 principals ``role:<name>``, computed per node from local roles
 (:mod:`cms.security.roles`). Everyone may view a published node only when
-every ancestor is published too; the caller decides that from the lineage.
+it and every ancestor are published and inside their schedule; the caller
+decides that from the lineage (:func:`is_public`).
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +21,7 @@ from pyramid.authorization import (
 )
 
 from cms.permissions import Permission as P
+from cms.schedule import in_schedule
 
 if TYPE_CHECKING:
     # cms.models.node imports this module: the name is for the type checker.
@@ -91,7 +94,7 @@ Ace = tuple[str, str, Any]
 
 @cache
 def acl_for(state: str, public: bool) -> tuple[Ace, ...]:
-    """Return the ACL of a node in *state*; *public*: every ancestor published.
+    """Return the ACL of a node in *state*; *public*: see :func:`is_public`.
 
     Members of ``admins`` may do anything anywhere. The ACL ends by denying
     everything else, so that a parent's ACL never speaks for its child. There
@@ -123,11 +126,15 @@ def transitions_from(node: "Node") -> list[Transition]:
     ]
 
 
-def is_public(node: "Node") -> bool:
-    """Return whether *node* and every ancestor are published."""
+def is_public(node: "Node", now: datetime | None = None) -> bool:
+    """Return whether *node* and every ancestor are shown to readers *now*.
+
+    Shown: published and inside its schedule (:mod:`cms.schedule`).
+    """
+    now = now or datetime.now(UTC)
     current: Node | None = node
     while current is not None:
-        if current.state != PUBLISHED:
+        if current.state != PUBLISHED or not in_schedule(current, now):
             return False
         current = current.__parent__
     return True

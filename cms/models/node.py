@@ -87,6 +87,9 @@ class Node(Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(20), default="private")
+    #: The schedule (:mod:`cms.schedule`): shown to readers from, and until.
+    effective = mapped_column(UTCDateTime, nullable=True)
+    expires = mapped_column(UTCDateTime, nullable=True)
     created = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     modified = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False

@@ -2,8 +2,9 @@
 
 from cms.models import CONTENT_TYPES
 from cms.models.tree import MAX_NAME_LENGTH
-from cms.openapi.builders import _object, _string
+from cms.openapi.builders import NULLABLE_DATETIME, _object, _string
 from cms.openapi.patterns import CHILD_NAME_PATTERN
+from cms.schedule import SCHEDULE, TITLES
 from cms.schemas import FIELDS, Field
 from cms.services.content import FILE_TYPES
 
@@ -12,6 +13,17 @@ JSON_TYPES = tuple(name for name in CONTENT_TYPES if name not in FILE_TYPES)
 
 
 # -- components ------------------------------------------------------------------
+
+#: The schedule of every node (:mod:`cms.schedule`), read and written alike.
+SCHEDULE_SCHEMAS = {
+    name: {
+        **NULLABLE_DATETIME,
+        "description": f"{TITLES[name]}: readers see a published node only "
+        "from `effective` until `expires` (null: no limit). Written with an "
+        "offset from UTC; read in UTC.",
+    }
+    for name in SCHEDULE
+}
 
 
 def _field_schema(field):
@@ -36,6 +48,7 @@ def _create_schema(type_name):
         ),
     }
     properties.update({field.name: _field_schema(field) for field in fields})
+    properties.update(SCHEDULE_SCHEMAS)
     required = ["@type", *(field.name for field in fields if field.required)]
     return _object(properties, required, title=f"New {type_name}")
 
@@ -52,6 +65,16 @@ def _all_fields():
 def _upload_schema(required):
     text = {name: _field_schema(field) for name, field in _all_fields().items()}
     text.pop("body", None)
+    text.update(
+        {
+            name: {
+                "type": "string",
+                "description": SCHEDULE_SCHEMAS[name]["description"]
+                + " An empty value clears it.",
+            }
+            for name in SCHEDULE
+        }
+    )
     if required:
         properties = {
             "@type": {"type": "string", "enum": list(FILE_TYPES)},

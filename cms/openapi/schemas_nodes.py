@@ -8,12 +8,14 @@ from cms.models.tree import MAX_NAME_LENGTH
 from cms.openapi.builders import DATETIME, URI, _object, _ref, _string
 from cms.openapi.fields import (
     JSON_TYPES,
+    SCHEDULE_SCHEMAS,
     _all_fields,
     _create_schema,
     _field_schema,
     _upload_schema,
 )
 from cms.openapi.patterns import CHILD_NAME_PATTERN
+from cms.schedule import SCHEDULE
 from cms.schemas import FIELDS
 from cms.workflow import STATES, TRANSITIONS
 
@@ -31,8 +33,19 @@ def _node_schemas():
             "description": {"type": "string"},
             "state": {"type": "string", "enum": states},
             "modified": DATETIME,
+            **SCHEDULE_SCHEMAS,
         },
-        ("@id", "@type", "id", "uid", "title", "description", "state", "modified"),
+        (
+            "@id",
+            "@type",
+            "id",
+            "uid",
+            "title",
+            "description",
+            "state",
+            "modified",
+            *SCHEDULE,
+        ),
         description="A child as `items` lists it: never a full node.",
     )
     search_result = {
@@ -114,6 +127,7 @@ def _node_schemas():
         "state": {"type": "string", "enum": states},
         "created": DATETIME,
         "modified": DATETIME,
+        **SCHEDULE_SCHEMAS,
         "parent": parent,
         "file": _ref("FileInfo"),
         "width": {"type": "integer", "minimum": 0},
@@ -122,7 +136,7 @@ def _node_schemas():
     }
     content_required = (
         "@id", "@type", "id", "uid", "title", "description", "state",
-        "created", "modified", "parent",
+        "created", "modified", *SCHEDULE, "parent",
     )  # fmt: skip
     node = _object(
         {
@@ -180,12 +194,16 @@ def _node_schemas():
         },
         "Upload": _upload_schema(required=True),
         "NodeChanges": _object(
-            {name: _field_schema(field) for name, field in _all_fields().items()},
+            {
+                **{name: _field_schema(field) for name, field in _all_fields().items()},
+                **SCHEDULE_SCHEMAS,
+            },
             description="The fields to change. "
             + "; ".join(
                 f"{name}: {', '.join(field.name for field in fields)}"
                 for name, fields in FIELDS.items()
             )
+            + "; every type: effective, expires (applied at once, never drafted)"
             + ". A field the node's type does not have is refused (400).",
         ),
         "UploadChanges": _upload_schema(required=False),

@@ -44,6 +44,16 @@ def search_parameters():
         _query("modified_after", "Modified after this time.", DATETIME),
         _query("modified_before", "Modified before this time.", DATETIME),
         _query(
+            "effective_after",
+            "Took effect after this time (`effective`, else `created`).",
+            DATETIME,
+        ),
+        _query(
+            "effective_before",
+            "Took effect before this time (`effective`, else `created`).",
+            DATETIME,
+        ),
+        _query(
             "sort_on",
             "`relevance` (the default with `q`), else `modified`.",
             {"type": "string", "enum": list(SORTS)},

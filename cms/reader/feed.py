@@ -1,8 +1,8 @@
 """A folder's Atom 1.0 feed (RFC 4287): its newest children the public sees.
 
-Newest first by ``modified``: the time a node was published is not kept in
-a column of its own (nor is ``effective`` yet), and ``modified`` is when
-readers last saw it change.
+Newest first by the date each child took effect
+(:func:`cms.schedule.effective_date`: publishing sets ``effective``), which
+is each entry's ``published``; ``updated`` is when it last changed.
 """
 
 import re
@@ -15,6 +15,7 @@ from pyramid.request import Request
 from sqlalchemy import Row, select
 
 from cms.models import Node
+from cms.schedule import effective_date
 from cms.security.visibility import shown_here
 from cms.urls import node_url
 
@@ -38,10 +39,18 @@ def newest_children(request: Request, folder: Node, size: int) -> Sequence[Row[A
     The caller checked that *folder* itself is public, so a child's own
     condition is all that is left.
     """
+    since = effective_date(Node)
     query = (
-        select(Node.uid, Node.path, Node.title, Node.description, Node.modified)
+        select(
+            Node.uid,
+            Node.path,
+            Node.title,
+            Node.description,
+            Node.modified,
+            since.label("published"),
+        )
         .where(Node.parent_id == folder.id, shown_here())
-        .order_by(Node.modified.desc(), Node.id.desc())
+        .order_by(since.desc(), Node.id.desc())
         .limit(size)
     )
     return request.dbsession.execute(query).all()
@@ -68,6 +77,7 @@ def atom_feed(request: Request, folder: Node, rows: Sequence[Row[Any]]) -> bytes
             "<entry>",
             f"<id>urn:uuid:{row.uid}</id>",
             f"<title>{text(row.title)}</title>",
+            f"<published>{_stamp(row.published)}</published>",
             f"<updated>{_stamp(row.modified)}</updated>",
             f'<link rel="alternate" type="text/html" '
             f"href={quoteattr(node_url(request, row.path))}/>",

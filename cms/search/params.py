@@ -14,12 +14,13 @@ SORTS = {
     "relevance": "descending",
     "modified": "descending",
     "created": "descending",
+    "effective": "descending",
     "title": "ascending",
     "position": "ascending",
 }
 ORDERS = ("ascending", "descending")
-#: Schedules do not exist yet: these parameters are refused, not ignored.
-NOT_YET = ("effective_after", "effective_before")
+#: The date ranges: ``modified`` and the date a node took effect.
+RANGES = ("modified_after", "modified_before", "effective_after", "effective_before")
 MAX_QUERY_LENGTH = 10_000
 MAX_PATH_LENGTH = 2048
 MAX_DEPTH = 100
@@ -28,8 +29,7 @@ _SINGLE = (
     "q",
     "path",
     "depth",
-    "modified_after",
-    "modified_before",
+    *RANGES,
     "sort_on",
     "sort_order",
     "b_size",
@@ -46,6 +46,8 @@ class SearchParams:
     depth: int | None = None
     modified_after: datetime | None = None
     modified_before: datetime | None = None
+    effective_after: datetime | None = None
+    effective_before: datetime | None = None
     sort_on: str = "modified"
     sort_order: str = "descending"
     size: int = 25
@@ -80,9 +82,6 @@ def parse_search_params(request: Request) -> SearchParams:
     for name in _SINGLE:
         if len(params.getall(name)) > 1:
             raise _bad(name, "given more than once.")
-    for name in NOT_YET:
-        if name in params:
-            raise _bad(name, "schedules are not available on this site yet.")
     result = SearchParams(size=settings["cms.batch_size"])
     q = params.get("q", "")
     if len(q) > MAX_QUERY_LENGTH:
@@ -105,7 +104,7 @@ def parse_search_params(request: Request) -> SearchParams:
         result.path = path if path.endswith("/") else path + "/"
     if "depth" in params:
         result.depth = _whole("depth", params["depth"], 0, MAX_DEPTH)
-    for name in ("modified_after", "modified_before"):
+    for name in RANGES:
         if name in params:
             setattr(result, name, _when(name, params[name]))
     result.sort_on = "relevance" if result.q else "modified"

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Row, Select, false, func, select
 from cms.listing import SUMMARY_COLUMNS
 from cms.models import Node
 from cms.models.tree import subtree_bounds
+from cms.schedule import effective_date
 from cms.search.backends import match
 from cms.search.index import search_index
 from cms.search.params import SearchParams
@@ -30,6 +31,7 @@ _TEXT_COLUMNS = [
 _SORT_COLUMNS = {
     "modified": Node.modified,
     "created": Node.created,
+    "effective": effective_date(Node),
     "title": func.lower(Node.title),
     "position": Node.position,
 }
@@ -96,6 +98,10 @@ def _query(request: Request, context: Node, params: SearchParams) -> Select[Any]
         where.append(Node.modified > params.modified_after)
     if params.modified_before is not None:
         where.append(Node.modified < params.modified_before)
+    if params.effective_after is not None:
+        where.append(effective_date(Node) > params.effective_after)
+    if params.effective_before is not None:
+        where.append(effective_date(Node) < params.effective_before)
     return query.where(*where)
 
 

@@ -13,7 +13,8 @@ from sqlalchemy import ColumnElement, exists, false, or_, true
 
 from cms.models import LocalRole, Node
 from cms.security.roles import roles_on
-from cms.workflow import PUBLISHED, VIEW_ROLES, is_public
+from cms.security.visibility import shown_here
+from cms.workflow import VIEW_ROLES, is_public
 
 
 def viewable_children(request: Request, parent: Node) -> ColumnElement[bool]:
@@ -23,7 +24,7 @@ def viewable_children(request: Request, parent: Node) -> ColumnElement[bool]:
         return true()
     conditions = []
     if is_public(parent):
-        conditions.append(Node.state == PUBLISHED)
+        conditions.append(shown_here())
     if identity is not None:
         inherited = roles_on(parent, identity, inheritable=True)
         if inherited & VIEW_ROLES:

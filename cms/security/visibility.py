@@ -1,7 +1,7 @@
 """What a caller may view, anywhere in the tree, as SQL: one rule for every door.
 
 The rule for anonymous readers has one statement of a node's own part,
-:func:`shown_here` (published; a schedule will join it), and nothing else
+:func:`shown_here` (published and inside its schedule), and nothing else
 restates it. Three query plans apply it with the ancestors, each shaped for
 the door that uses it, and tests hold them to the same answers:
 
@@ -22,13 +22,15 @@ loaded, are trimmed by :mod:`cms.security.trimming`. It all mirrors
 hold search to the same answers as ``request.has_permission``.
 """
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 
 from cms.models import LocalRole, Node
+from cms.models.meta import utcnow
 from cms.security.identity import Identity
 from cms.workflow import PUBLISHED, VIEW_ROLES, is_public
 
@@ -36,12 +38,20 @@ _nodes = Node.__table__
 _grants = LocalRole.__table__
 
 
-def shown_here(node: Any = Node) -> ColumnElement[bool]:
+def shown_here(node: Any = Node, now: datetime | None = None) -> ColumnElement[bool]:
     """The node's own condition to be shown to anonymous readers (SQL).
 
-    *node* is the class, an alias of it, or a table's columns (``table.c``).
+    Published, and inside its schedule at *now* (default: the time the
+    statement is built, that is, when the request is served; see
+    :mod:`cms.schedule`). *node* is the class, an alias of it, or a table's
+    columns (``table.c``).
     """
-    return node.state == PUBLISHED
+    now = now or utcnow()
+    return and_(
+        node.state == PUBLISHED,
+        or_(node.effective.is_(None), node.effective <= now),
+        or_(node.expires.is_(None), node.expires > now),
+    )
 
 
 def public(node: type[Node] | AliasedClass[Node] = Node) -> ColumnElement[bool]:

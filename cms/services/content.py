@@ -10,17 +10,25 @@ from sqlalchemy.orm import Session
 
 from cms.links import store_by_uid
 from cms.models import CONTENT_TYPES, Node
+from cms.models.meta import utcnow
 from cms.models.tree import TreeError
 from cms.permissions import Permission as P
+from cms.schedule import SCHEDULE, clean_schedule
 from cms.schemas import FIELDS, SNAPSHOT, check_fields, clean_fields
 from cms.services import redirects
 from cms.services.caller import Caller
 from cms.services.errors import Forbidden, Invalid
 from cms.services.locks import claim
-from cms.services.revisions import get_revision, make_live, record, save_content
+from cms.services.revisions import (
+    get_revision,
+    make_live,
+    record,
+    save_content,
+    working_copy,
+)
 from cms.services.stale import check_if_match
 from cms.services.tree import tree_error
-from cms.workflow import INITIAL_STATE, TRANSITIONS, transitions_from
+from cms.workflow import INITIAL_STATE, PUBLISHED, TRANSITIONS, transitions_from
 
 #: Types whose content is an uploaded file: made with multipart only.
 FILE_TYPES = ("File", "Image")
@@ -52,7 +60,10 @@ def create(
     type_name = data.get("@type")
     if not isinstance(type_name, str) or type_name not in CONTENT_TYPES:
         raise Invalid.field("@type", f"One of: {', '.join(CONTENT_TYPES)}.")
-    check_fields(data, {"@type", "id", *(field.name for field in FIELDS[type_name])})
+    check_fields(
+        data,
+        {"@type", "id", *SCHEDULE, *(field.name for field in FIELDS[type_name])},
+    )
     if not container.is_container:
         raise Invalid.field("@type", f"A {container.type} holds no children.")
     if (type_name in FILE_TYPES) != (upload is not None):
@@ -68,19 +79,25 @@ def create(
     if upload is not None and not data.get("title"):
         data = {**data, "title": upload.filename}
     values, errors = clean_fields(type_name, data, partial=False)
+    schedule, schedule_errors = clean_schedule(data)
+    errors += schedule_errors
     file_values = upload.values(type_name) if upload is not None else {}
     if errors:
         raise Invalid(errors)
     keep_links(dbsession, caller, values)
     node = CONTENT_TYPES[type_name](
-        **values, **file_values, state=INITIAL_STATE, owner_id=caller.user_id
+        **values,
+        **file_values,
+        **schedule,
+        state=INITIAL_STATE,
+        owner_id=caller.user_id,
     )
     try:
         container.add(node, name or None)
     except TreeError as error:
         raise tree_error(error) from None
     redirects.forget(dbsession, node.path)
-    record(dbsession, caller, node, "Created", [*values, *file_values])
+    record(dbsession, caller, node, "Created", [*values, *file_values, *schedule])
     return node
 
 
@@ -97,20 +114,43 @@ def update(
     data: Data,
     upload: Upload | None = None,
 ) -> Node:
-    """Change the node's content fields (a draft, when it is published)."""
+    """Change the node's content fields (a draft, when it is published).
+
+    Its schedule changes at once: it is not content (see :mod:`cms.schedule`).
+    """
     claim(dbsession, [node])
     caller.require(P.EDIT, node)
     check_if_match(caller, node)
-    check_fields(data, {field.name for field in FIELDS[node.type]})
+    check_fields(data, {*SCHEDULE, *(field.name for field in FIELDS[node.type])})
     if upload is not None and node.type not in FILE_TYPES:
         raise Invalid.field("file", f"A {node.type} takes no file.")
     values, errors = clean_fields(node.type, data, partial=True)
+    schedule, schedule_errors = clean_schedule(data, node)
+    errors += schedule_errors
     if errors:
         raise Invalid(errors)
     keep_links(dbsession, caller, values)
     if upload is not None:
         values.update(upload.values(node.type))
-    save_content(dbsession, caller, node, values, "Edited")
+    rescheduled = [
+        name
+        for name in SCHEDULE
+        if name in schedule and schedule[name] != getattr(node, name)
+    ]
+    for name in rescheduled:
+        setattr(node, name, schedule[name])
+    revision = save_content(dbsession, caller, node, values, "Edited")
+    if revision is not None:
+        revision.changed = sorted([*revision.changed, *rescheduled])
+    elif rescheduled:
+        record(
+            dbsession,
+            caller,
+            node,
+            "Schedule changed",
+            rescheduled,
+            working_copy(dbsession, node),
+        )
     dbsession.flush()
     return node
 
@@ -139,6 +179,9 @@ def transition(dbsession: Session, caller: Caller, node: Node, data: Data) -> No
     caller.require(chosen.permission, node)
     # Leaving "published" or becoming it both make the newest content live.
     make_live(dbsession, node)
+    if chosen.target == PUBLISHED and node.effective is None:
+        # When readers first saw it: what feeds and `sort_on=effective` order by.
+        node.effective = utcnow()
     node.state = chosen.target
     record(dbsession, caller, node, comment or chosen.title, ["state"])
     dbsession.flush()

@@ -60,6 +60,8 @@ def test_folder_lists_summaries_of_its_children(testapp, site):
         "description",
         "state",
         "modified",
+        "effective",
+        "expires",
     }
     assert [item["id"] for item in data["items"]] == ["team", "history"]
     assert team["@id"] == "http://example.com/about/team/"

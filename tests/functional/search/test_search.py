@@ -190,7 +190,8 @@ def test_other_scripts_are_found(search, dbsession, section):
         ({"path": "relative/"}, "path"),
         ({"path": "/a\x00b/"}, "path"),
         ({"q": "x" * 10_001}, "q"),
-        ({"effective_after": "2026-01-01"}, "effective_after"),
+        ({"effective_after": "soon"}, "effective_after"),
+        ({"effective_before": "2026-02-30"}, "effective_before"),
     ],
 )
 def test_an_invalid_parameter_is_a_400_naming_it(search, root, params, name):
