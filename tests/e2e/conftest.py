@@ -7,8 +7,10 @@ system's Chromium (``/usr/bin/chromium``, Debian's package; another one with
 ``CMS_CHROMIUM``). Screenshots of every step go to ``test-artifacts/e2e/``.
 """
 
+import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -25,6 +27,10 @@ from tests.sites import scratch_database, site_ini
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
 NODE_MODULES = ROOT / "node_modules"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+#: axe-core's impacts that fail the check.
+BLOCKING = {"serious", "critical"}
 BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get("CMS_CHROMIUM", "/usr/bin/chromium")
 #: Headless, and nothing that calls home: this machine has no network.
@@ -225,3 +231,40 @@ class Api:
         fields = {"@type": type_name, "id": name}
         upload = {"name": filename, "mimeType": mime, "buffer": content}
         return self.post(parent, multipart={**fields, "file": upload})
+
+
+def axe_blocking(page):
+    """The serious and critical violations axe-core finds on *page*."""
+    page.evaluate(AXE.read_text())
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]}))
+            .violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
+            }))"""
+    )
+    return [v for v in violations if v["impact"] in BLOCKING]
+
+
+def nu_errors(pages, folder):
+    """The Nu checker's errors in *pages* (``{name: HTML bytes}``)."""
+    java = shutil.which("java")
+    assert java, "The Nu checker needs Java: install default-jre-headless."
+    assert VNU.exists(), "The Nu checker is missing: run `npm ci`."
+    for name, html in pages.items():
+        (folder / f"{name}.html").write_bytes(html)
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json",
+         *sorted(str(folder / f"{name}.html") for name in pages)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    messages = json.loads(result.stderr or result.stdout)["messages"]
+    return [
+        # Each file is named after its page.
+        f"{Path(m.get('url', '')).stem}:{m.get('lastLine')}: {m['message']}"
+        f" in {m.get('extract', '').strip()!r}"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    ]

@@ -7,18 +7,17 @@ the page as rendered (scripts run, styles applied); the Nu checker reads the
 HTML as the server sent it.
 """
 
-import json
-import shutil
-import subprocess
-
 import pytest
 
-from tests.e2e.conftest import ADMIN_PASSWORD, NODE_MODULES, Api, log_in, new_page, png
-
-AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
-#: axe-core's impacts that fail the check.
-BLOCKING = {"serious", "critical"}
+from tests.e2e.conftest import (
+    ADMIN_PASSWORD,
+    Api,
+    axe_blocking,
+    log_in,
+    new_page,
+    nu_errors,
+    png,
+)
 
 #: (name, path) of the pages checked, logged in as the site's admin.
 PAGES = [
@@ -93,44 +92,6 @@ FORMS_WITH_ERRORS = [
         {"#field-current_password": "wrong", "#field-new_password": "x"},
     ),
 ]
-
-
-def axe_blocking(page):
-    """The serious and critical violations axe-core finds on *page*."""
-    page.evaluate(AXE.read_text())
-    violations = page.evaluate(
-        """async () => (await axe.run(document, {resultTypes: ["violations"]}))
-            .violations.map(v => ({
-                id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
-            }))"""
-    )
-    return [v for v in violations if v["impact"] in BLOCKING]
-
-
-def nu_errors(pages, folder):
-    """The Nu checker's errors in *pages* (``{name: HTML bytes}``)."""
-    java = shutil.which("java")
-    assert java, "The Nu checker needs Java: install default-jre-headless."
-    assert VNU.exists(), "The Nu checker is missing: run `npm ci`."
-    files = {}
-    for name, html in pages.items():
-        file = folder / f"{name}.html"
-        file.write_bytes(html)
-        files[file.as_uri()] = name
-    result = subprocess.run(
-        [java, "-jar", str(VNU), "--errors-only", "--format", "json",
-         *sorted(str(folder / f"{name}.html") for name in pages)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )  # fmt: skip
-    messages = json.loads(result.stderr or result.stdout)["messages"]
-    return [
-        f"{files.get(m.get('url'), m.get('url'))}:{m.get('lastLine')}: {m['message']}"
-        for m in messages
-        if m["type"] == "error" or m.get("subType") == "fatal"
-    ]
 
 
 @pytest.mark.parametrize(("name", "path"), PAGES, ids=[name for name, _ in PAGES])
