@@ -59,11 +59,21 @@ def test_newest_first_and_at_most_feed_size(app, testapp, dbsession, site, monke
     for number in range(5):
         add_document(news, f"n{number}", f"N{number}")
     dbsession.flush()
+    # Newest by the date each took effect, whatever the order they were made
+    # or changed in.
     for child in news.children():
         number = int(child.name[1:]) if child.name.startswith("n") else -1
-        child.modified = start + timedelta(days=number)
+        child.effective = start + timedelta(days=(number * 3) % 5)
+        child.modified = start - timedelta(days=number)
     dbsession.flush()
     monkeypatch.setitem(app.registry.settings, "cms.feed_size", 3)
     feed = parse(testapp.get("/news/@@feed"))
-    assert [title for title, _ in entries(feed)] == ["N4", "N3", "N2"]
-    assert feed.find(A + "updated").text >= "2026-01-05T00:00:00+00:00"
+    assert [title for title, _ in entries(feed)] == ["N3", "N1", "N4"]
+    published = [
+        entry.find(A + "published").text for entry in feed.findall(A + "entry")
+    ]
+    assert published == [
+        "2026-01-05T00:00:00+00:00",
+        "2026-01-04T00:00:00+00:00",
+        "2026-01-03T00:00:00+00:00",
+    ]

@@ -10,6 +10,7 @@ response can be searched for anything of a node its reader may not view.
 """
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import webtest
 
@@ -32,6 +33,14 @@ class Spec:
     inherit: bool = True
     #: ``{"user:reader": "reader", "group:staff": "reader"}``
     grants: dict = field(default_factory=dict)
+    #: The schedule, in days from now: ``(effective, expires)``, None unset.
+    schedule: tuple = (None, None)
+
+    def in_schedule(self):
+        effective, expires = self.schedule
+        return (effective is None or effective <= 0) and (
+            expires is None or expires > 0
+        )
 
 
 TREE = [
@@ -64,6 +73,11 @@ TREE = [
         grants={"user:owner": "reader"},
     ),
     Spec("/shared/blocked/bleaf/", Document, "published"),
+    Spec("/pub/soon/", Document, "published", schedule=(1, None)),
+    Spec("/pub/gone/", Document, "published", owner="owner", schedule=(None, -1)),
+    Spec("/pub/window/", Document, "published", schedule=(-1, 1)),
+    Spec("/later/", Folder, "published", schedule=(2, None)),
+    Spec("/later/inside/", Document, "published"),
 ]
 SPECS = {spec.path: spec for spec in TREE}
 
@@ -131,7 +145,10 @@ class Oracle:
         return roles
 
     def public(self, path):
-        return all(SPECS[p].state == "published" for p in lineage_paths(path))
+        return all(
+            SPECS[p].state == "published" and SPECS[p].in_schedule()
+            for p in lineage_paths(path)
+        )
 
     def may(self, user, path, permission):
         if user == "admin":
@@ -185,6 +202,10 @@ def build_site(app, dbsession):
         if spec.type is Document:
             node.body = f"<p>Body {mark}</p>"
         node.state = spec.state
+        node.effective, node.expires = (
+            None if days is None else datetime.now(UTC) + timedelta(days=days)
+            for days in spec.schedule
+        )
         node.inherit_roles = spec.inherit
         node.owner_id = users[spec.owner].id if spec.owner else None
         for who, role in spec.grants.items():

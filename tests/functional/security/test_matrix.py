@@ -242,6 +242,10 @@ def test_matrix_covers_every_kind_of_node():
     assert any(
         spec.state == "published" and not ORACLE.public(spec.path) for spec in TREE
     )
+    # Scheduled, expired and inside a window; below a scheduled folder.
+    schedules = {spec.schedule for spec in TREE}
+    assert {(1, None), (None, -1), (-1, 1)} <= schedules
+    assert not ORACLE.public("/later/inside/")
     assert all(children_paths(p) is not None for p in SPECS)
 
 
