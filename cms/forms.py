@@ -18,6 +18,7 @@ from cms.flash import COOKIE_NAME as FLASH_COOKIE
 from cms.flash import flash
 from cms.models import Node
 from cms.permissions import Permission
+from cms.schedule import SCHEDULE, from_form
 from cms.schemas import FIELDS
 from cms.services.errors import Invalid
 from cms.urls import node_url
@@ -72,8 +73,16 @@ def form_data(request, type_name):
         fields, upload = _read_form_multipart(request)
     else:
         fields, upload = dict(request.POST), None
-    names = {field.name for field in FIELDS[type_name]} | {"id"}
-    return {key: value for key, value in fields.items() if key in names}, upload
+    data = {key: value for key, value in fields.items() if key in _names(type_name)}
+    for name in SCHEDULE:
+        if isinstance(data.get(name), str):
+            data[name] = from_form(data[name])
+    return data, upload
+
+
+def _names(type_name):
+    """The names of the fields of this type's add and edit forms."""
+    return {field.name for field in FIELDS[type_name]} | {"id", *SCHEDULE}
 
 
 def _read_form_multipart(request):
@@ -100,11 +109,11 @@ def _is_empty_file_part(request, error):
 
 def typed_fields(request, type_name):
     """Return the text the editor typed, to show the form again after a refusal."""
-    names = {field.name for field in FIELDS[type_name]} | {"id"}
     try:
         items = list(request.POST.items())
     except Exception:
         return {}  # an unreadable body has nothing to show
+    names = _names(type_name)
     return {
         key: value for key, value in items if key in names and isinstance(value, str)
     }

@@ -22,7 +22,6 @@ TITLES = {"effective": "Visible from", "expires": "Visible until"}
 
 #: What :func:`status` says of a node outside its schedule.
 SCHEDULED, EXPIRED = "scheduled", "expired"
-STATUS_TITLES = {SCHEDULED: "Scheduled", EXPIRED: "Expired"}
 
 _FORMAT = "an ISO 8601 date and time with an offset, as 2027-01-31T09:00:00+01:00"
 
@@ -53,6 +52,54 @@ def status(node: Any, now: datetime) -> str | None:
     if node.expires is not None and node.expires <= now:
         return EXPIRED
     return None
+
+
+def note(node: Any, now: datetime) -> dict[str, Any] | None:
+    """What editors are told of *node*'s schedule, or ``None``.
+
+    ``{"status": "scheduled" | "expired" | "until", "text", "moment"}``;
+    nothing for a node with no limit ahead or behind it.
+    """
+    state = status(node, now)
+    if state == SCHEDULED:
+        return {
+            "status": state,
+            "text": "Scheduled: visible from",
+            "moment": node.effective,
+        }
+    if state == EXPIRED:
+        return {
+            "status": state,
+            "text": "Expired: visible until",
+            "moment": node.expires,
+        }
+    if node.expires is not None:
+        return {"status": "until", "text": "Visible until", "moment": node.expires}
+    return None
+
+
+def form_value(value: Any) -> str:
+    """*value* as a form's ``datetime-local`` field shows it (UTC, minutes).
+
+    A string is what was sent: shown again as typed when it is no moment.
+    """
+    if isinstance(value, str):
+        try:
+            value = parse_moment(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
+    return ""
+
+
+def from_form(value: str) -> str:
+    """A moment typed in a form: without an offset, it is UTC."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return value  # refused with a message by clean_schedule
+    return value.strip() + "+00:00" if moment.tzinfo is None else value
 
 
 def parse_moment(value: Any) -> datetime:

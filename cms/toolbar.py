@@ -5,7 +5,9 @@ see no toolbar at all.
 """
 
 from cms.models import Node
+from cms.models.meta import utcnow
 from cms.permissions import Permission as P
+from cms.schedule import note
 from cms.schemas import FIELDS
 from cms.urls import node_url
 from cms.workflow import STATE_TITLES, transitions_from
@@ -31,6 +33,7 @@ def toolbar(request, context):
     return {
         "state": context.state,
         "state_title": STATE_TITLES[context.state],
+        "schedule": note(context, utcnow()),
         "has_draft": context.has_draft and may[P.EDIT],
         "draft_url": (
             node_url(request, path, query={"version": "draft"})

@@ -14,7 +14,9 @@ from cms import clipboard
 from cms.contents import batch_query, contents_url, require_manager
 from cms.listing import children_batch, parse_batch_params
 from cms.models import File, Node
+from cms.models.meta import utcnow
 from cms.permissions import Permission
+from cms.schedule import note
 from cms.security.trimming import viewable_children
 from cms.urls import node_url
 from cms.workflow import STATE_TITLES
@@ -52,6 +54,7 @@ def contents_page(container, request):
     may_order = request.has_permission(Permission.EDIT, container)
     sizes = file_sizes(dbsession, batch.items)
     query = batch_query(request)
+    now = utcnow()
     rows = [
         {
             "id": row.name,
@@ -60,6 +63,7 @@ def contents_page(container, request):
             "type": row.type,
             "state": row.state,
             "state_title": STATE_TITLES[row.state],
+            "schedule": note(row, now),
             "modified": row.modified,
             "size": sizes.get(row.id),
             "rename_url": node_url(

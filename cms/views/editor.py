@@ -35,6 +35,7 @@ from cms.forms import (
 from cms.headers import CONTENT_SECURITY_POLICY
 from cms.models import CONTENT_TYPES, Node
 from cms.permissions import Permission
+from cms.schedule import SCHEDULE, TITLES, form_value
 from cms.schemas import FIELDS
 from cms.services import content
 from cms.services.errors import Conflict, Invalid, StoreUnavailable
@@ -58,6 +59,10 @@ def form_page(request, node, type_name, values, errors=(), action="@@edit", stat
         "title": values.get("title") or f"New {type_name}",
         "type_name": type_name,
         "fields": fields,
+        "schedule": [
+            {"name": name, "title": TITLES[name], "value": form_value(values.get(name))}
+            for name in SCHEDULE
+        ],
         "values": values,
         "errors": {error["field"]: error["message"] for error in errors},
         "action": node_url(request, node.path, action),
@@ -173,6 +178,7 @@ class EditorForms:
         node, request = self.context, self.request
         values = working_copy(request.dbsession, node)
         values["version"] = node.version
+        values.update({name: getattr(node, name) for name in SCHEDULE})
         return form_page(request, node, node.type, values)
 
     @view_config(name="edit", request_method="POST", permission=Permission.EDIT)
