@@ -20,6 +20,8 @@ def main(global_config, **settings):
         config.include(".renderers")
         # Jinja2 templates, helpers and the static assets.
         config.include(".templating")
+        # A site's own templates and stylesheet (cms.theme_dir), if any.
+        config.include(".theme")
         # The header, toolbar and breadcrumbs around every page.
         config.include(".page")
         # The request: forms checked once, when read (JSON by read_json).

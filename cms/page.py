@@ -30,11 +30,14 @@ from cms.navigation import navigation
 from cms.permissions import Permission as P
 from cms.serializers import breadcrumbs
 from cms.services.site_settings import logo_image
+from cms.theme import theme_stylesheet
 from cms.toolbar import toolbar
 from cms.urls import node_url, site_url
 
 #: The key under which templates find the frame.
 FRAME = "frame"
+#: What the header and footer show when the site's settings cannot be read.
+NAMELESS_SITE = {"title": "", "description": "", "logo": None, "footer": ""}
 
 
 def page_frame(request: Request, context: object = None) -> dict[str, Any]:
@@ -56,6 +59,7 @@ def page_frame(request: Request, context: object = None) -> dict[str, Any]:
         }
     return {
         "site_url": site_url(request),
+        "theme_css": theme_stylesheet(request),
         "site": site_frame(request),
         "user": user,
         "csrf_token": get_csrf_token(request) if identity is not None else None,
@@ -77,9 +81,10 @@ def site_frame(request: Request) -> dict[str, Any]:
     except SQLAlchemyError:
         # An error page after the database failed the request: it still
         # shows, without the site's name.
-        return {"title": "", "logo": None, "footer": ""}
+        return dict(NAMELESS_SITE)
     return {
         "title": settings["title"],
+        "description": settings["description"],
         "logo": logo_image(request, settings["logo"]),
         # Sanitized when it was saved.
         "footer": settings["footer"],
@@ -95,8 +100,10 @@ def bare_frame(request: Request) -> dict[str, Any]:
     """
     return {
         "site_url": site_url(request),
+        # A file of the theme's, not the database's.
+        "theme_css": theme_stylesheet(request),
         # The settings are in the database too: a page without a name.
-        "site": {"title": "", "logo": None, "footer": ""},
+        "site": dict(NAMELESS_SITE),
         "user": None,
         "user_unknown": True,
         "csrf_token": None,

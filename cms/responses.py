@@ -89,11 +89,12 @@ def error_type(exc):
     return type(exc).__name__
 
 
-def error_response(request, exc, message=None, errors=None, frame=None):
+def error_response(request, exc, message=None, errors=None, frame=None, page=None):
     """Return the response for the HTTP error *exc*, as JSON or as a page.
 
     A page gets the usual frame unless *frame* is given (see
-    :func:`cms.page.bare_frame`).
+    :func:`cms.page.bare_frame`), and *page*'s values besides (such as the
+    search a 404 page offers); JSON never shows them.
     """
     status = exc.status_int
     message = message or exc.detail or exc.explanation or TITLES.get(status, exc.title)
@@ -108,6 +109,7 @@ def error_response(request, exc, message=None, errors=None, frame=None):
             "title": TITLES.get(status, exc.title),
             "message": message,
             "errors": errors or [],
+            **(page or {}),
         }
         if frame is not None:
             values[FRAME] = frame

@@ -13,6 +13,9 @@ environment variable   setting
 =====================  =============================
 
 and ``CMS_TRUSTED_PROXIES`` gives ``cms.trusted_proxies``.
+
+Paths (``cms.theme_dir``) are made absolute at start, so that a theme is
+found whatever the process's working directory becomes later.
 """
 
 import os
@@ -57,6 +60,8 @@ DEFAULTS = {
     # Entries in a folder's Atom feed, URLs in one sitemap file.
     "cms.feed_size": "20",
     "cms.sitemap_part_size": "50000",
+    # A folder whose templates/ and static/ restyle the site (cms.theme).
+    "cms.theme_dir": "",
 }
 
 #: Settings read as whole numbers, and as decimals.
@@ -122,6 +127,7 @@ def load_settings(
         if not low <= result[key] <= high:
             raise ValueError(f"{key} must be from {low} to {high}, not {result[key]}.")
     result["cms.trusted_proxies"] = parse_networks(result["cms.trusted_proxies"])
+    result["cms.theme_dir"] = _folder("cms.theme_dir", result["cms.theme_dir"])
     return result
 
 
@@ -134,6 +140,21 @@ def _number(key: str, value: Any, kind: type[int] | type[float]) -> Any:
     if not number >= 0:  # also NaN
         raise ValueError(f"{key} must be a number from 0, not {value!r}.")
     return number
+
+
+def _folder(key: str, value: str) -> str:
+    """*value* as an absolute path to a folder, or "" when unset.
+
+    A folder that is not there stops the start: a typo must not quietly
+    serve the site unstyled.
+    """
+    value = value.strip()
+    if not value:
+        return ""
+    path = os.path.abspath(os.path.expanduser(value))
+    if not os.path.isdir(path):
+        raise ValueError(f"{key}: there is no folder {value!r}.")
+    return path
 
 
 def _boolean(key: str, value: Any) -> bool:

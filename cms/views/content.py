@@ -5,6 +5,7 @@ from pyramid.view import view_config, view_defaults
 
 from cms.conditional import answer_conditional_get
 from cms.listing import children_batch, parse_batch_params
+from cms.meta import page_meta
 from cms.models import Node
 from cms.navigation import navigation, parse_depth
 from cms.page import FRAME, page_frame
@@ -59,13 +60,15 @@ class NodeViews:
         # The page shows more than the node: its frame (breadcrumbs, toolbar,
         # the user's name and CSRF token). All of it is built here, so that the
         # tag covers everything the template renders.
+        frame = page_frame(request, node)
+        frame["meta"] = page_meta(request, node, data, frame["site"])
         page = {
             **data,
             "type_name": node.type,
             "draft": draft,
             "live_url": node_url(request, node.path),
             "thumbs": thumbnails(request, batch.items),
-            FRAME: page_frame(request, node),
+            FRAME: frame,
         }
         answer_conditional_get(request, node, page, variant="html")
         return page

@@ -8,6 +8,7 @@ commit to the exception views.
 """
 
 import logging
+import re
 
 from pyramid.exceptions import BadCSRFOrigin, BadCSRFToken
 from pyramid.httpexceptions import (
@@ -40,6 +41,7 @@ from cms.responses import (
     wants_json,
 )
 from cms.services.errors import ServiceError
+from cms.urls import site_url
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +53,32 @@ def not_found(exc, request):
         if moved_to is not None:
             return HTTPMovedPermanently(location=moved_to)
     # Pyramid's own detail is the path or a predicate name: say it plainly.
-    return error_response(request, exc, "There is nothing at this address.")
+    return error_response(
+        request,
+        exc,
+        "There is nothing at this address.",
+        page={"search": search_instead(request)},
+    )
+
+
+#: A last segment's file extension (``.html``), which no page's text holds.
+EXTENSION = re.compile(r"\.[^\W\d_]{2,5}$")
+#: Words of a URL segment: runs of letters and digits.
+WORD = re.compile(r"[^\W_]+")
+#: No more words than a reader would type.
+MAX_WORDS = 10
+
+
+def search_instead(request):
+    """The search a 404 page offers: the words of the address's last segment.
+
+    ``/news/old-storry`` offers a search for ``old storry``, whose results
+    (or their absence) the reader may correct.
+    """
+    segments = [part for part in request.path_info.split("/") if part]
+    last = EXTENSION.sub("", segments[-1]) if segments else ""
+    words = WORD.findall(last)[:MAX_WORDS]
+    return {"action": f"{site_url(request)}/@@search", "words": " ".join(words)}
 
 
 @exception_view_config(HTTPClientError)

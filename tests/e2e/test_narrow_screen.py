@@ -30,3 +30,18 @@ def test_navigation_fits_a_phone(chromium, site, screenshots):
             screenshots(page, "narrow")
     finally:
         context.close()
+
+
+def test_a_missing_page_fits_a_phone(chromium, site, screenshots):
+    context = chromium.new_context(
+        base_url=site.url, viewport={"width": WIDTH, "height": 844}
+    )
+    page = context.new_page()
+    try:
+        assert page.goto("/about/old-storry").status == 404
+        assert page.input_value("#search-instead-q") == "old storry"
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= WIDTH, width
+        screenshots(page, "not-found")
+    finally:
+        context.close()

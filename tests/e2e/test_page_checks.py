@@ -136,3 +136,29 @@ def test_forms_with_errors(admin_page, tmp_path):
         blocking[name] = axe_blocking(admin_page)
     assert blocking == {name: [] for name, *_ in FORMS_WITH_ERRORS}
     assert nu_errors(pages, tmp_path) == []
+
+
+#: (name, path, status) of pages checked as an anonymous reader sees them.
+READER_PAGES = [
+    ("reader-home", "/", 200),
+    ("reader-document", "/about/team/", 200),
+    ("reader-not-found", "/about/old-storry", 404),
+]
+
+
+def test_reader_pages(chromium, site, tmp_path):
+    """The pages readers meet, meta data and the themed 404 included."""
+    page = new_page(chromium, site)
+    try:
+        pages, blocking = {}, {}
+        for name, path, status in READER_PAGES:
+            response = page.goto(path)
+            assert response.status == status, name
+            blocking[name] = axe_blocking(page)
+            pages[name] = response.body()
+        assert page.input_value("#search-instead-q") == "old storry"
+        assert page.js_errors == []
+    finally:
+        page.context.close()
+    assert blocking == {name: [] for name, *_ in READER_PAGES}
+    assert nu_errors(pages, tmp_path) == []
