@@ -12,6 +12,7 @@ other failure. The request's transaction is then aborted; a blob already
 stored (an image whose scales could not be) is an orphan like any other.
 """
 
+import io
 import logging
 from contextlib import contextmanager
 from email.message import Message
@@ -55,16 +56,29 @@ class Upload:
     """A file received in a request, already stored as a blob."""
 
     def __init__(self, request, field):
-        store = blob_store(request)
-        limit = request.registry.settings["cms.max_upload_bytes"]
-        self.store = store
-        self.filename = safe_filename(field.filename or "")
         # A replayed request (cms.db: pyramid_retry) gets the same parsed
         # fields again, their files read to the end by the first attempt.
         field.file.seek(0)
+        self._store(
+            blob_store(request),
+            field.file,
+            field.filename or "",
+            request.registry.settings["cms.max_upload_bytes"],
+        )
+
+    @classmethod
+    def from_bytes(cls, store, filename, data):
+        """A file made by the application itself (the demo's picture)."""
+        upload = cls.__new__(cls)
+        upload._store(store, io.BytesIO(data), filename, len(data))
+        return upload
+
+    def _store(self, store, stream, filename, limit):
+        self.store = store
+        self.filename = safe_filename(filename)
         try:
             with storing():
-                self.blob = store.save(field.file, limit)
+                self.blob = store.save(stream, limit)
         except BlobTooLarge:
             raise HTTPRequestEntityTooLarge(
                 f"The file is larger than {limit // (1024 * 1024)} MB."

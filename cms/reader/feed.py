@@ -58,7 +58,6 @@ def newest_children(request: Request, folder: Node, size: int) -> Sequence[Row[A
 
 def atom_feed(request: Request, folder: Node, rows: Sequence[Row[Any]]) -> bytes:
     """Return the feed document of *folder* with *rows* as entries."""
-    site = folder.lineage()[-1]
     updated = max([folder.modified, *(row.modified for row in rows)])
     self_url = node_url(request, folder.path, "@@feed")
     parts = [
@@ -70,7 +69,7 @@ def atom_feed(request: Request, folder: Node, rows: Sequence[Row[Any]]) -> bytes
         f'<link rel="self" type="application/atom+xml" href={quoteattr(self_url)}/>\n',
         f'<link rel="alternate" type="text/html" '
         f"href={quoteattr(node_url(request, folder.path))}/>\n",
-        f"<author><name>{text(site.title)}</name></author>\n",
+        f"<author><name>{text(request.site_settings['title'])}</name></author>\n",
     ]
     for row in rows:
         parts += [

@@ -11,10 +11,11 @@ import argparse
 import os
 import sys
 
+from cms.demo import add_demo_once
 from cms.migrations import upgrade
 from cms.scripts import open_site
 from cms.security.passwords import password_problem
-from cms.site import ADMIN_LOGIN, add_demo_once, ensure_admin, ensure_root
+from cms.site import ADMIN_LOGIN, ensure_admin, ensure_root
 
 
 def parse_args(argv):
@@ -45,7 +46,8 @@ def main(argv=sys.argv):
         with request.tm:
             root = ensure_root(request.dbsession)
             created = ensure_admin(request.dbsession, password)
-            added = add_demo_once(request.dbsession, root) if args.demo else 0
+            store = env["registry"]["blobstore"]
+            added = add_demo_once(request.dbsession, root, store) if args.demo else 0
         print(f"Database ready; demo nodes added: {added}.")
         if created is None:
             print(

@@ -58,8 +58,10 @@ PRIVATE_MARKERS = [
     "Hush plan zq7",
     "Hush folder zq7",
     "Hush inside zq7",
+    "Hush later zq7",
     "hush-plan",
     "hush-folder",
+    "hush-later",
 ]
 #: A sitemap's ``lastmod``: a W3C Datetime, to the minute or finer.
 W3C_DATETIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)")
@@ -70,7 +72,16 @@ EXTRA = {
     "/guide/no-such-page/": 404,
 }
 #: The kinds of page that must be among those checked.
-KINDS = {"home", "folder", "document", "image", "file", "search", "search-none"}
+KINDS = {
+    "home",
+    "folder",
+    "document",
+    "document-with-picture",
+    "image",
+    "file",
+    "search",
+    "search-none",
+}
 
 
 #: The site built: (parent, type, name, title, other fields), all published
@@ -106,10 +117,14 @@ TREE = [
     ("/guide/", "Document", "hush-plan", "Hush plan zq7", {"body": "<p>Not yet.</p>"}),
     ("/", "Folder", "hush-folder", "Hush folder zq7", {}),
     ("/hush-folder/", "Document", "inside", "Hush inside zq7", {}),
+    # Published, and scheduled for later.
+    ("/press/", "Document", "hush-later", "Hush later zq7", {
+        "effective": "2099-01-01T00:00:00+00:00",
+    }),
 ]  # fmt: skip
 PRIVATE = {"/guide/hush-plan/", "/hush-folder/"}
 #: What anonymous readers may not view: the private nodes and what is inside.
-HIDDEN = sorted(PRIVATE | {"/hush-folder/inside/"})
+HIDDEN = sorted(PRIVATE | {"/hush-folder/inside/", "/press/hush-later/"})
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +136,14 @@ def public_site(chromium, site):
     api.patch("/@@site-settings", SETTINGS)
     for parent, type_name, name, title, fields in TREE:
         api.add(parent, type_name, name, title=title, **fields)
-    api.upload("/guide/", "Image", "map", "map.png", png(), "image/png")
+    api.upload("/guide/", "Image", "map", "map.png", png(1600, 900), "image/png")
     api.patch("/guide/map/", {"title": "Map of the harbour"})
+    # A picture wider than a phone, in a page's text.
+    figure = (
+        '<figure><img src="/guide/map/@@images/large" alt="The harbour, mapped">'
+        "<figcaption>The harbour.</figcaption></figure>"
+    )
+    api.patch("/guide/start/", {"body": "<p>Bring water.</p>" + figure})
     api.upload("/guide/", "File", "leaflet", "leaflet.txt", b"Walk.\n", "text/plain")
     added = [f"{parent}{name}/" for parent, _, name, *_ in TREE]
     for path in [*added, "/guide/map/", "/guide/leaflet/"]:
@@ -215,6 +236,8 @@ def _kinds(crawled):
             kind = "home"
         elif path == "/@@search?q=hush":
             kind = "search-none"
+        elif path == "/guide/start/":
+            kind = "document-with-picture"
         elif answer.status == 404:
             kind = "not-found"
         elif match := re.search(r'class="node node-(\w+)"', answer.text):

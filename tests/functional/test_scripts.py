@@ -30,7 +30,7 @@ def test_initialize_creates_the_root_and_a_demo_tree(ini_file, scratch_url, caps
     paths = count_nodes(scratch_url)
     assert paths[0] == "/"
     assert {"/about/", "/about/team/", "/news/", "/getting-started/"} <= set(paths)
-    assert "demo nodes added: 8" in capsys.readouterr().out
+    assert "demo nodes added: 10" in capsys.readouterr().out
 
 
 def test_initialize_twice_changes_nothing(ini_file, scratch_url, capsys):
@@ -57,7 +57,12 @@ def test_deleted_demo_pages_stay_deleted(ini_file, scratch_url, capsys):
     initialize_db.main(["initialize_cms_db", ini_file, "--demo"])
     delete_nodes(scratch_url, "/news/", "/about/team/", "/getting-started/")
     assert initialize_db.main(["initialize_cms_db", ini_file, "--demo"]) == 0
-    assert count_nodes(scratch_url) == ["/", "/about/", "/about/history/"]
+    assert count_nodes(scratch_url) == [
+        "/",
+        "/about/",
+        "/about/harbour/",
+        "/about/history/",
+    ]
     assert "demo nodes added: 0" in capsys.readouterr().out
     # Even with no demo page left, the demo was added once: that is all.
     delete_nodes(scratch_url, "/about/")
@@ -107,7 +112,7 @@ def test_the_demo_may_come_after_the_site(ini_file, scratch_url, capsys):
     initialize_db.main(["initialize_cms_db", ini_file])
     initialize_db.main(["initialize_cms_db", ini_file, "--demo"])
     assert "/news/news-3/" in count_nodes(scratch_url)
-    assert "demo nodes added: 8" in capsys.readouterr().out
+    assert "demo nodes added: 10" in capsys.readouterr().out
 
 
 def test_initialize_without_demo_adds_only_the_root(ini_file, scratch_url):
@@ -118,7 +123,7 @@ def test_initialize_without_demo_adds_only_the_root(ini_file, scratch_url):
 def test_check_finds_no_problem_in_a_sound_tree(ini_file, capsys):
     initialize_db.main(["initialize_cms_db", ini_file, "--demo"])
     assert admin.main(["cms-admin", ini_file, "check"]) == 0
-    assert "Checked 9 nodes: 0 problems." in capsys.readouterr().out
+    assert "Checked 11 nodes: 0 problems." in capsys.readouterr().out
 
 
 def test_check_reports_a_broken_path(ini_file, scratch_url, capsys):
@@ -134,7 +139,7 @@ def test_check_reports_a_broken_path(ini_file, scratch_url, capsys):
     assert "/wrong/: expected /news/" in captured.err
     # The children no longer sit under their parent's path either.
     assert "/news/news-1/: expected /wrong/news-1/" in captured.err
-    assert "4 problems" in captured.out
+    assert "5 problems" in captured.out
 
 
 def test_commands_have_help(capsys):

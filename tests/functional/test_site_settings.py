@@ -2,8 +2,8 @@
 
 import pytest
 
+from cms.demo import add_demo_once
 from cms.services.site_settings import update_settings
-from cms.site import add_demo_once
 from tests.factories import (
     add_document,
     add_folder,
@@ -132,8 +132,10 @@ def test_the_logo_shows_when_the_image_may_be_seen(
     assert admin.get("/page/").html.select_one(".site-logo") is None
 
 
-def test_the_demo_names_the_site_and_the_home_page_has_text(testapp, dbsession, root):
-    add_demo_once(dbsession, root)
+def test_the_demo_names_the_site_and_the_home_page_has_text(
+    app, testapp, dbsession, root
+):
+    add_demo_once(dbsession, root, app.registry["blobstore"])
     dbsession.flush()
     home = testapp.get("/").html
     assert home.select_one(".site-name").text == "Demo site"
@@ -144,8 +146,8 @@ def test_the_demo_names_the_site_and_the_home_page_has_text(testapp, dbsession, 
     assert testapp.get(URL, headers=JSON).json["title"] == "Demo site"
 
 
-def test_a_title_set_before_the_demo_is_kept(testapp, dbsession, root):
+def test_a_title_set_before_the_demo_is_kept(app, testapp, dbsession, root):
     update_settings(dbsession, {"title": "Ours"})
-    add_demo_once(dbsession, root)
+    add_demo_once(dbsession, root, app.registry["blobstore"])
     dbsession.flush()
     assert testapp.get(URL, headers=JSON).json["title"] == "Ours"

@@ -3,6 +3,7 @@
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
+from cms.services.site_settings import update_settings
 from tests.factories import add_document, bearer
 
 A = "{http://www.w3.org/2005/Atom}"
@@ -77,3 +78,10 @@ def test_newest_first_and_at_most_feed_size(app, testapp, dbsession, site, monke
         "2026-01-04T00:00:00+00:00",
         "2026-01-03T00:00:00+00:00",
     ]
+
+
+def test_the_feed_is_by_the_site_named_in_its_settings(testapp, dbsession, site):
+    update_settings(dbsession, {"title": "Harbour Town"})
+    dbsession.flush()
+    feed = parse(testapp.get("/news/@@feed"))
+    assert feed.find(A + "author").find(A + "name").text == "Harbour Town"
