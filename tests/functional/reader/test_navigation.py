@@ -111,6 +111,10 @@ def test_every_page_shows_the_navigation_marking_where_the_reader_is(testapp, si
         ("Our team", BASE + "/about/team/")
     ]
     assert [a.text for a in nav.select(".nav-level-2 a")] == ["Our team", "Our history"]
+    # The open section is a row of its own below the sections', named for it:
+    # opening it never splits the row of sections.
+    assert nav.select(".nav-level-1 ul") == []
+    assert nav.select_one(".nav-level-2")["aria-label"] == "In About us"
     assert "News &amp; &lt;views&gt;" in page.text
 
 
