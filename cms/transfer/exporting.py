@@ -72,6 +72,8 @@ def _node_record(node, root_path, owner, roles):
         owner=owner,
         created=_time(node.created),
         modified=_time(node.modified),
+        effective=_time(node.effective),
+        expires=_time(node.expires),
         local_roles=sorted(roles, key=lambda r: (r["principal"], r["role"])),
         revisions=[],
     )

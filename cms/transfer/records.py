@@ -83,6 +83,11 @@ def _timestamp(record, name):
     raise _Invalid(f"{name!r} must be a time with its time zone (ISO 8601)")
 
 
+def _optional_timestamp(record, name):
+    """Like :func:`_timestamp`; absent or null is no moment."""
+    return None if record.get(name) is None else _timestamp(record, name)
+
+
 def _no_nul(value, where="a value"):
     if isinstance(value, str):
         _check("\x00" not in value, f"{where} holds a NUL character")
@@ -159,6 +164,9 @@ def _check_record(record, index, parents, uids):
         "inherit_roles": _boolean(record, "inherit_roles"),
         "created": _timestamp(record, "created"),
         "modified": _timestamp(record, "modified"),
+        # Archives made before schedules existed have none.
+        "effective": _optional_timestamp(record, "effective"),
+        "expires": _optional_timestamp(record, "expires"),
     }
     _check(values["state"] in STATES, f"unknown state {values['state']!r}")
     try:

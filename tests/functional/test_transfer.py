@@ -16,6 +16,7 @@ import time
 import uuid
 import warnings
 import zipfile
+from datetime import UTC, datetime
 
 import pytest
 from PIL import Image as PILImage
@@ -208,6 +209,8 @@ def build_content(site):
         )
         record(session, as_alice, page, "Created", ["title", "description", "body"])
         page.state = "published"
+        page.effective = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+        page.expires = datetime(2036, 1, 5, 9, 0, tzinfo=UTC)
         record(session, as_alice, page, "Publish", ["state"])
         save_content(session, as_alice, page, {"body": "<p>Two</p>"}, "Edited")
         content.add(Document(title="Private note", body="<p>secret</p>"), "private")
@@ -684,6 +687,10 @@ REFUSALS = {
     "bad time": (
         _nodes(lambda n: _node("page/")(n).update(created="yesterday")),
         "'created'",
+    ),
+    "bad schedule": (
+        _nodes(lambda n: _node("page/")(n).update(expires="2030-01-01T00:00:00")),
+        "'expires'",
     ),
     "duplicate uid": (
         _nodes(lambda n: _node("page/")(n).update(uid=_node("")(n)["uid"])),
