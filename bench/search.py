@@ -25,7 +25,6 @@ import statistics
 import sys
 import tempfile
 import time
-from urllib.parse import quote
 
 import transaction
 import webtest
