@@ -140,8 +140,11 @@ def run_search(request: Request, context: Node, params: SearchParams) -> Results
     """
     matches, ascending = _sort(*_matches(request, context, params), params)
     # SQLite ranks (bm25) only in a query that reads the FTS table directly:
-    # the window and the sort are the next query's.
-    found = matches.subquery("found")
+    # the window and the sort are the next query's. OFFSET 0 keeps that
+    # query apart on PostgreSQL too, so that each rank is worked out beside
+    # its match: merged into the next one, the whole documents would be kept
+    # for the window and ranked only after it.
+    found = matches.offset(0).subquery("found")
     batch = (
         select(found, func.count().over().label("items_total"))
         .order_by(*_ordered(found, ascending))
