@@ -59,9 +59,7 @@ def public(node: type[Node] | AliasedClass[Node] = Node) -> ColumnElement[bool]:
     hidden = (
         select(_nodes.c.id).where(~shown_here(_nodes.c)).cte("hidden", recursive=True)
     )
-    hidden = hidden.union(
-        select(child.c.id).where(child.c.parent_id == hidden.c.id)
-    )
+    hidden = hidden.union(select(child.c.id).where(child.c.parent_id == hidden.c.id))
     # NOT IN, not NOT EXISTS: under an OR (a logged-in caller's rights) it
     # is still looked up in a hash of the hidden ids, not a scan per row.
     return node.id.not_in(select(hidden.c.id))

@@ -35,8 +35,7 @@ def _set_storage(which):
     # A value the row already points to keeps its place: new values (equal
     # to the old ones, through their text) are placed by the new storage.
     op.execute(
-        "UPDATE search_index SET document = document::text::tsvector, "
-        "body = body || ''"
+        "UPDATE search_index SET document = document::text::tsvector, body = body || ''"
     )
 
 
