@@ -19,6 +19,7 @@ already has ``s0`` is not populated again.
 
 import argparse
 import os
+import re
 import secrets
 import shutil
 import statistics
@@ -138,14 +139,19 @@ def populate(app):
     return secret
 
 
+#: Statements that read or write rows (not BEGIN, SAVEPOINT and the like).
+COUNTED = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.I)
+
+
 def count_statements(app):
     """Return a list that the engine appends each statement it runs to."""
     statements = []
-    event.listen(
-        app.registry["dbengine"],
-        "before_cursor_execute",
-        lambda conn, cursor, statement, *rest: statements.append(statement),
-    )
+
+    def record(conn, cursor, statement, *rest):
+        if COUNTED.match(statement):
+            statements.append(statement)
+
+    event.listen(app.registry["dbengine"], "before_cursor_execute", record)
     return statements
 
 
