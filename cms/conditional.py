@@ -32,15 +32,31 @@ def node_etag(node, data, variant=""):
 def answer_conditional_get(request, node, data, variant=""):
     """Set ETag and Last-Modified; raise 304 when the client's copy is current."""
     etag = node_etag(node, data, variant)
-    response = request.response
+    answer_if_current(request, request.response, etag, node.modified, vary="Accept")
+    return etag
+
+
+def summary_etag(kind, *values):
+    """Return an ETag made of *values*: a summary of what a document lists."""
+    digest = hashlib.sha256(repr((kind, *values)).encode()).hexdigest()[:32]
+    return f'"{kind}-{digest}"'
+
+
+def answer_if_current(request, response, etag, last_modified=None, vary=None):
+    """Give *response* the validators; raise 304 when ``If-None-Match`` names *etag*.
+
+    Only the ETag decides: ``Last-Modified`` is informative, since a
+    document that loses an entry may have no newer date than before.
+    """
     response.headers["ETag"] = etag
-    response.last_modified = node.modified
+    if last_modified is not None:
+        response.last_modified = last_modified
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match and (
         if_none_match.strip() == "*" or etag in tags(if_none_match, weak_ok=True)
     ):
-        raise HTTPNotModified(headers={"ETag": etag, "Vary": "Accept"})
-    return etag
+        headers = {"ETag": etag, **({"Vary": vary} if vary else {})}
+        raise HTTPNotModified(headers=headers)
 
 
 def tags(header, weak_ok=False):

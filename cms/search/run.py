@@ -1,7 +1,7 @@
 """Run a search: the nodes a caller may view that match, a batch at a time.
 
-One query for the batch and, unless the first batch holds them all, one for
-``items_total``; the caller's view rights are part of the WHERE clause
+One statement for the batch, its texts and ``items_total`` (see
+:func:`run_search`); the caller's view rights are part of the WHERE clause
 (:func:`cms.security.visibility.viewable_nodes`), so the count is right.
 Batches are found by offset (``b_start``): results in relevance order have
 no key to seek to, and nobody pages far into a search.
@@ -24,9 +24,17 @@ from cms.search.query import highlights, unmatchable
 from cms.search.text import snippet
 from cms.security.visibility import viewable_nodes
 
+_nodes = Node.__table__
+#: The summary's columns from ``nodes`` alone: ``Node``'s would join every
+#: content type's table.
+_SUMMARY = [_nodes.c[column.key] for column in SUMMARY_COLUMNS]
+#: The indexed texts, for snippets, named apart from the node's own columns.
 _TEXT_COLUMNS = [
-    search_index.c[name]
-    for name in ("node_id", "title", "description", "body", "files")
+    search_index.c.node_id,
+    *(
+        search_index.c[name].label(f"text_{name}")
+        for name in ("title", "description", "body", "files")
+    ),
 ]
 _SORT_COLUMNS = {
     "modified": Node.modified,
@@ -42,7 +50,7 @@ class Results:
     rows: list[Row[Any]]
     total: int
     params: SearchParams
-    #: The indexed texts of the rows, by node id.
+    #: The rows that have indexed texts (``text_*`` columns), by node id.
     texts: dict[int, Row[Any]]
 
     def snippet(self, row: Row[Any]) -> str:
@@ -52,10 +60,15 @@ class Results:
             return ""
         if self.params.terms:
             exact, prefixes = highlights(self.params.terms)
-            texts = [text.body, text.description, text.title, text.files]
+            texts = [
+                text.text_body,
+                text.text_description,
+                text.text_title,
+                text.text_files,
+            ]
         else:
             exact, prefixes = frozenset(), ()
-            texts = [text.description, text.body]
+            texts = [text.text_description, text.text_body]
         return snippet(texts, exact, prefixes)
 
 
@@ -76,19 +89,22 @@ def _scope(context: Node, params: SearchParams) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _query(request: Request, context: Node, params: SearchParams) -> Select[Any]:
-    """Return the SELECT of every match, unordered."""
-    # Texts are read for the batch alone (see run_search): sorting thousands
-    # of matches with their bodies would cost ten times more. And no
-    # select_from(Node), which would join every content type's table.
-    query = select(*SUMMARY_COLUMNS)
+def _matches(
+    request: Request, context: Node, params: SearchParams
+) -> tuple[Select[Any], ColumnElement[Any] | None]:
+    """Return the SELECT of every match's id, unordered, and the rank if any.
+
+    Only ``nodes`` and the index take part: no content type's table, no text
+    (see :func:`run_search`).
+    """
+    query, rank = select(_nodes.c.id), None
     top = context if context.parent_id is not None else None
     where = [viewable_nodes(request.identity, top), *_scope(context, params)]
     if params.terms and not unmatchable(params.terms):
         found = match(request.dbsession.get_bind().dialect.name, params.terms)
         query = query.join(found.join, found.on)
         where.append(found.where)
-        query = query.add_columns(found.rank.label("rank"))
+        rank = found.rank
     elif params.q:
         # Something was typed, but no word that can match: nothing does.
         where.append(false())
@@ -102,43 +118,69 @@ def _query(request: Request, context: Node, params: SearchParams) -> Select[Any]
         where.append(effective_date(Node) > params.effective_after)
     if params.effective_before is not None:
         where.append(effective_date(Node) < params.effective_before)
-    return query.where(*where)
+    return query.where(*where), rank
+
+
+def _sort(
+    matches: Select[Any], rank: ColumnElement[Any] | None, params: SearchParams
+) -> tuple[Select[Any], bool]:
+    """Return *matches* with their sort key (``sort_key``), and its direction."""
+    if params.sort_on == "relevance" and rank is not None:
+        # Rank is lower for better matches: "descending" relevance is best first.
+        key, ascending = rank, params.sort_order == "descending"
+    else:
+        sort_on = "modified" if params.sort_on == "relevance" else params.sort_on
+        key, ascending = _SORT_COLUMNS[sort_on], params.sort_order == "ascending"
+    return matches.add_columns(key.label("sort_key")), ascending
 
 
 def run_search(request: Request, context: Node, params: SearchParams) -> Results:
-    """Return the batch of results *params* asks for, in *context*'s subtree."""
-    query = _query(request, context, params)
-    sort_on = params.sort_on
-    if sort_on == "relevance" and "rank" not in query.selected_columns:
-        sort_on = "modified"
-    key: Any
-    if sort_on == "relevance":
-        key = query.selected_columns.rank
-        # Rank is lower for better matches: "descending" relevance is best first.
-        ascending = params.sort_order == "descending"
-    else:
-        key = _SORT_COLUMNS[sort_on]
-        ascending = params.sort_order == "ascending"
-    order = [key.asc() if ascending else key.desc()]
-    order.append(Node.id.asc() if ascending else Node.id.desc())
+    """Return the batch of results *params* asks for, in *context*'s subtree.
+
+    One statement: the matches are found and ranked on ``nodes`` and the
+    index alone, counted by a window over them (cheap once they are all
+    ranked: a second statement would find and rank them again) and cut to
+    the batch; only the batch's rows are then joined to their summaries and
+    texts. A ``b_start`` past the end leaves no row to carry the count: it
+    is counted apart.
+    """
+    matches, ascending = _sort(*_matches(request, context, params), params)
+    # SQLite ranks (bm25) only in a query that reads the FTS table directly:
+    # the window and the sort are the next query's. OFFSET 0 keeps that
+    # query apart on PostgreSQL too, so that each rank is worked out beside
+    # its match: merged into the next one, the whole documents would be kept
+    # for the window and ranked only after it.
+    found = matches.offset(0).subquery("found")
+    batch = (
+        select(found, func.count().over().label("items_total"))
+        .order_by(*_ordered(found, ascending))
+        .offset(params.start)
+        .limit(params.size)
+        .subquery("batch")
+    )
+    page = (
+        select(*_SUMMARY, *_TEXT_COLUMNS, batch.c.items_total)
+        .select_from(batch)
+        .join(_nodes, _nodes.c.id == batch.c.id)
+        .outerjoin(search_index, search_index.c.node_id == batch.c.id)
+        .order_by(*_ordered(batch, ascending))
+    )
     dbsession = request.dbsession
-    batch = query.order_by(*order).offset(params.start).limit(params.size + 1)
-    rows = list(dbsession.execute(batch))
-    more = len(rows) > params.size
-    rows = rows[: params.size]
-    if params.start == 0 and not more:
-        total = len(rows)
-    else:
-        counted = query.with_only_columns(Node.id).subquery()
+    rows = list(dbsession.execute(page))
+    if rows:
+        total = rows[0].items_total
+    elif params.start:
         total = dbsession.execute(
-            select(func.count()).select_from(counted)
+            select(func.count()).select_from(matches.subquery())
         ).scalar_one()
-    texts = {
-        text.node_id: text
-        for text in dbsession.execute(
-            select(*_TEXT_COLUMNS).where(
-                search_index.c.node_id.in_([row.id for row in rows])
-            )
-        )
-    }
+    else:
+        total = 0
+    texts = {row.id: row for row in rows if row.node_id is not None}
     return Results(rows=rows, total=total, params=params, texts=texts)
+
+
+def _ordered(query: Any, ascending: bool) -> list[ColumnElement[Any]]:
+    """The ORDER BY of a subquery of matches: its sort key, then the id."""
+    if ascending:
+        return [query.c.sort_key.asc(), query.c.id.asc()]
+    return [query.c.sort_key.desc(), query.c.id.desc()]

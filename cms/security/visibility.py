@@ -6,10 +6,11 @@ restates it. Three query plans apply it with the ancestors, each shaped for
 the door that uses it, and tests hold them to the same answers:
 
 - :func:`public`: the node is in no subtree of a node not shown, the hidden
-  subtrees gathered once per statement down ``parent_id`` (feeds, and a
-  cost that follows the size of what is hidden);
+  subtrees gathered once per statement down ``parent_id`` (feeds, searches
+  of the whole site, and a cost that follows the size of what is hidden);
 - :func:`public_nodes`: the shown nodes walked top down from the root, or
-  from the scope of a search whose lineage is known to be public (search);
+  from the scope of a search whose lineage is known to be public (searches
+  in a section);
 - the sitemap walks paths in order and skips the range of a subtree whose
   top is not shown (:func:`cms.reader.sitemap.public_entries`).
 
@@ -25,8 +26,7 @@ hold search to the same answers as ``request.has_permission``.
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm.util import AliasedClass
 
 from cms.models import LocalRole, Node
@@ -63,10 +63,16 @@ def public(node: type[Node] | AliasedClass[Node] = Node) -> ColumnElement[bool]:
     times the number of hidden nodes, as a test of every ancestor's path
     per row would.
     """
-    child = aliased(Node)
-    hidden = select(Node.id).where(~shown_here()).cte("hidden", recursive=True)
-    hidden = hidden.union(select(child.id).where(child.parent_id == hidden.c.id))
-    return ~exists().where(hidden.c.id == node.id)
+    # The table's own columns: the class's would join every content type's
+    # table to each step.
+    child = _nodes.alias("hidden_child")
+    hidden = (
+        select(_nodes.c.id).where(~shown_here(_nodes.c)).cte("hidden", recursive=True)
+    )
+    hidden = hidden.union(select(child.c.id).where(child.c.parent_id == hidden.c.id))
+    # NOT IN, not NOT EXISTS: under an OR (a logged-in caller's rights) it
+    # is still looked up in a hash of the hidden ids, not a scan per row.
+    return node.id.not_in(select(hidden.c.id))
 
 
 def public_nodes(top: Node | None = None) -> ColumnElement[bool]:
@@ -120,11 +126,14 @@ def viewable_nodes(
 ) -> ColumnElement[bool]:
     """Return a condition on :class:`Node`: the caller may view it.
 
-    *top*, when given, is the subtree the query is confined to anyway.
+    *top*, when given, is the subtree the query is confined to anyway: its
+    shown nodes are walked (:func:`public_nodes`). Without it, the whole
+    site would be walked, and the hidden subtrees (:func:`public`), usually
+    far fewer, are gathered instead.
     """
     if identity is not None and identity.is_admin:
         return true()
-    public = public_nodes(top)
+    public_ = public_nodes(top) if top is not None else public()
     if identity is None:
-        return public
-    return or_(public, Node.owner_id == identity.user_id, granted_nodes(identity))
+        return public_
+    return or_(public_, Node.owner_id == identity.user_id, granted_nodes(identity))

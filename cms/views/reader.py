@@ -13,6 +13,7 @@ from cms.models import Node
 from cms.permissions import Permission
 from cms.reader.feed import atom_feed, newest_children
 from cms.reader.sitemap import count_public, public_entries, sitemap_index, urlset
+from cms.reader.validators import feed_validators, sitemap_validators
 from cms.security.visibility import shown_here
 from cms.urls import node_url, site_url
 from cms.workflow import is_public
@@ -39,6 +40,9 @@ def sitemap(request):
     size = request.registry.settings["cms.sitemap_part_size"]
     factory = request.registry["dbsession_factory"]
     part = _part(request)
+    response = Response(content_type=XML, charset="utf-8")
+    # Before anything is walked: a client with the current copy gets a 304.
+    sitemap_validators(request, response, part)
     if part is None:
         # The published count bounds the public one and is cheap: most
         # sites need no walk before the one that streams the answer.
@@ -51,14 +55,15 @@ def sitemap(request):
                     node_url(request, "/", "sitemap.xml", {"part": number})
                     for number in range(1, parts + 1)
                 ]
-                return Response(sitemap_index(locations), content_type=XML)
+                response.body = sitemap_index(locations)
+                return response
         entries = public_entries(factory)
     else:
         if (part - 1) * size >= count_public(factory):
             raise HTTPNotFound("The sitemap has no such part.")
         entries = _slice(public_entries(factory), (part - 1) * size, part * size)
-    app_iter = urlset(entries, lambda path: node_url(request, path))
-    return Response(app_iter=app_iter, content_type=XML, charset="utf-8")
+    response.app_iter = urlset(entries, lambda path: node_url(request, path))
+    return response
 
 
 def _part(request):
@@ -89,8 +94,11 @@ def feed(node, request):
     if not is_public(node):
         # A feed is for the public: a folder it may not see has none.
         raise HTTPNotFound("Only a folder the public may view has a feed.")
+    response = Response(content_type="application/atom+xml")
+    feed_validators(request, response, node)
     rows = newest_children(request, node, request.registry.settings["cms.feed_size"])
-    return Response(atom_feed(request, node, rows), content_type="application/atom+xml")
+    response.body = atom_feed(request, node, rows)
+    return response
 
 
 def includeme(config):
