@@ -60,12 +60,9 @@ class Results:
             return ""
         if self.params.terms:
             exact, prefixes = highlights(self.params.terms)
-            texts = [
-                text.text_body,
-                text.text_description,
-                text.text_title,
-                text.text_files,
-            ]
+            # Not the title: results show it already. A match in the title
+            # alone shows the beginning of the body.
+            texts = [text.text_body, text.text_description, text.text_files]
         else:
             exact, prefixes = frozenset(), ()
             texts = [text.text_description, text.text_body]

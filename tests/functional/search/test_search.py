@@ -280,3 +280,12 @@ def test_a_copy_is_found_with_its_original(testapp, search, editor, dbsession, s
         "/section/original/",
     ]
     assert found(search(q="okapi")) == ["/section/original/"]
+
+
+def test_a_match_in_the_title_alone_shows_the_text_not_the_title_again(
+    search, dbsession, section
+):
+    add_document(section, "hills", "The hills route", body="<p>Steep and long.</p>")
+    dbsession.flush()
+    (item,) = search(q="hills")["items"]
+    assert item["snippet"] == "Steep and long."
