@@ -38,14 +38,17 @@ _nodes = Node.__table__
 _grants = LocalRole.__table__
 
 
-def shown_here(node: Any = Node, now: datetime | None = None) -> ColumnElement[bool]:
+def shown_here(node: Any = None, now: datetime | None = None) -> ColumnElement[bool]:
     """The node's own condition to be shown to anonymous readers (SQL).
 
     Published, and inside its schedule at *now* (default: the time the
     statement is built, that is, when the request is served; see
-    :mod:`cms.schedule`). *node* is the class, an alias of it, or a table's
-    columns (``table.c``).
+    :mod:`cms.schedule`). *node* is an alias of :class:`Node` or a table's
+    columns (``table.c``); by default the ``nodes`` table's own columns,
+    which are the class's too, and build the expression several times
+    faster than the class's attributes (it is built for every page).
     """
+    node = _nodes.c if node is None else node
     now = now or utcnow()
     return and_(
         node.state == PUBLISHED,
