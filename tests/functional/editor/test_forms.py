@@ -62,6 +62,23 @@ class TestToolbar:
         assert not {"Contents", "Upload files"} & links(editor, "/site/notes.txt/")
         assert {"Sharing", "Users", "Groups"} <= links(admin, "/site/")
 
+    def test_it_shows_on_the_nodes_own_pages_only(self, editor, admin):
+        def bar(client, path):
+            return client.get(path).html.select_one("nav.toolbar")
+
+        # Forms and pages that are not the folder's: no buttons of the folder.
+        for path in ("/site/@@add?type=Document", "/@@preferences", "/site/@@search"):
+            assert bar(editor, path) is None, path
+        assert bar(admin, "/@@users") is None
+        # Its own pages keep the tabs, but act on the node (transitions,
+        # Delete) only on its page, not beside an unsaved form.
+        for path in ("/site/page/@@edit", "/site/page/@@history"):
+            tabs = bar(editor, path)
+            assert {"Edit", "History"} <= {a.text for a in tabs.select("a")}, path
+            assert tabs.select("button[name=transition]") == [], path
+            assert "Delete" not in {a.text for a in tabs.select("a")}, path
+        assert bar(editor, "/site/page/").select("button[name=transition]")
+
     def test_readers_and_anonymous_get_none(self, testapp, reader, site):
         assert reader.get("/site/page/").html.select_one("nav.toolbar") is None
         assert testapp.get("/site/").html.select_one("nav.toolbar") is None
