@@ -351,10 +351,12 @@ class Node(Base):
         siblings.insert(position, self.id)
         for index, node_id in enumerate(siblings):
             if current[node_id] != index:
+                # The order is the parent's: no child changed, so none gets
+                # a new ``modified`` (the column's onupdate would stamp it).
                 session.execute(
                     update(Node)
                     .where(Node.id == node_id)
-                    .values(position=index)
+                    .values(position=index, modified=Node.modified)
                     .execution_options(synchronize_session=False)
                 )
         for obj in list(session.identity_map.values()):

@@ -381,6 +381,22 @@ class TestOrder:
         ).json
         assert [item["id"] for item in data["items"]] == ["c", "a", "b"]
 
+    def test_reordering_changes_no_items_modified_time(
+        self, testapp, dbsession, people, site
+    ):
+        """The order is the folder's: no item changed, none looks edited."""
+        for name in "abc":
+            add_document(site, name)
+        dbsession.flush()
+        before = {
+            item["id"]: item["modified"]
+            for item in testapp.get("/site/", headers=people["editor"]).json["items"]
+        }
+        data = testapp.post_json(
+            "/site/@@order", {"id": "c", "position": 0}, headers=people["editor"]
+        ).json
+        assert {item["id"]: item["modified"] for item in data["items"]} == before
+
     @pytest.mark.parametrize(
         ("body", "status"),
         [
