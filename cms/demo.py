@@ -170,7 +170,7 @@ def picture() -> bytes:
     return buffer.getvalue()
 
 
-def add_demo_once(dbsession: Session, root: Node, store: BlobStore) -> int:
+def add_demo_once(dbsession: Session, root: Folder, store: BlobStore) -> int:
     """Add the demo tree under *root* unless it was added before.
 
     Return the number of nodes added. *store* keeps the demo's picture.

@@ -5,9 +5,12 @@ same dicts. A field that is not in the dict is shown by neither.
 """
 
 from cms.links import show_current
+from cms.models.meta import utcnow
 from cms.permissions import Permission
+from cms.schedule import status as schedule_status
 from cms.services.revisions import snapshot, working_copy
 from cms.urls import node_url
+from cms.workflow import PUBLISHED, STATE_TITLES
 
 
 def summary(request, row):
@@ -45,6 +48,26 @@ def thumbnails(request, rows):
                 "height": thumb["height"],
             }
     return thumbs
+
+
+def markers(request, rows):
+    """Return ``{item @id: (class, text)}`` for the listed items readers miss.
+
+    A listing's page marks what anonymous readers do not see: an item not
+    published (its state), or published but outside its schedule. Readers
+    are shown none of these, so only those who may see them get marks.
+    """
+    now = utcnow()
+    marks = {}
+    for row in rows:
+        if row.state != PUBLISHED:
+            mark = (f"state-{row.state}", STATE_TITLES[row.state])
+        elif (when := schedule_status(row, now)) is not None:
+            mark = (f"schedule-{when}", when.capitalize())
+        else:
+            continue
+        marks[node_url(request, row.path)] = mark
+    return marks
 
 
 def parent_info(request, node):

@@ -16,7 +16,6 @@ from cms.schemas import FIELDS
 from cms.urls import node_url
 from cms.workflow import STATE_TITLES, transitions_from
 
-
 #: The views of a node that are its own pages, and show the toolbar: the
 #: node's page and the pages its toolbar leads to.
 TABS = frozenset({"", "edit", "contents", "sharing", "history", "upload"})

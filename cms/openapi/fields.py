@@ -1,5 +1,7 @@
 """The schemas made from the content fields: new nodes, changes and uploads."""
 
+from typing import Any
+
 from cms.models import CONTENT_TYPES
 from cms.models.tree import MAX_NAME_LENGTH
 from cms.openapi.builders import NULLABLE_DATETIME, _object, _string
@@ -15,7 +17,7 @@ JSON_TYPES = tuple(name for name in CONTENT_TYPES if name not in FILE_TYPES)
 # -- components ------------------------------------------------------------------
 
 #: The schedule of every node (:mod:`cms.schedule`), read and written alike.
-SCHEDULE_SCHEMAS = {
+SCHEDULE_SCHEMAS: dict[str, dict[str, Any]] = {
     name: {
         **NULLABLE_DATETIME,
         "description": f"{TITLES[name]}: readers see a published node only "

@@ -122,6 +122,7 @@ def _sort(
     matches: Select[Any], rank: ColumnElement[Any] | None, params: SearchParams
 ) -> tuple[Select[Any], bool]:
     """Return *matches* with their sort key (``sort_key``), and its direction."""
+    key: Any
     if params.sort_on == "relevance" and rank is not None:
         # Rank is lower for better matches: "descending" relevance is best first.
         key, ascending = rank, params.sort_order == "descending"

@@ -12,7 +12,7 @@ from cms.page import FRAME, page_frame
 from cms.permissions import Permission
 from cms.responses import wants_json
 from cms.security.trimming import viewable_children
-from cms.serializers import breadcrumbs, serialize_node, thumbnails
+from cms.serializers import breadcrumbs, markers, serialize_node, thumbnails
 from cms.urls import came_through_api, node_url
 
 PAGE = "cms:templates/content/view.jinja2"
@@ -68,6 +68,7 @@ class NodeViews:
             "draft": draft,
             "live_url": node_url(request, node.path),
             "thumbs": thumbnails(request, batch.items),
+            "marks": markers(request, batch.items),
             FRAME: frame,
         }
         answer_conditional_get(request, node, page, variant="html")

@@ -1,5 +1,6 @@
-"""The schedule in the editor's pages: the form's fields, and what the page
-and Contents tell editors of a node out of its schedule."""
+"""What editors see that readers do not: the schedule in the forms, notes on
+a page and in Contents out of its schedule, marks on listed items readers
+miss, and each item's name in Contents."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -83,3 +84,29 @@ def test_editors_see_a_node_out_of_its_schedule(editor, site, dbsession):
     dbsession.flush()
     assert editor.get("/site/page/").html.select_one(".schedule") is None
     assert editor.get("/site/@@contents").html.select_one(".schedule") is None
+
+
+def test_listings_mark_what_readers_do_not_see(editor, site, dbsession, testapp):
+    page = page_of(site)
+    add_document(site, "draft", "Draft", state="private")
+    later = add_document(site, "later", "Later")
+    later.effective = datetime.now(UTC) + timedelta(days=1)
+    site.state = "published"
+    dbsession.flush()
+    items = editor.get("/site/").html.select("li.item")
+    marks = {}
+    for item in items:
+        mark = item.select_one(".item-mark")
+        marks[item.a.text] = mark.text if mark else None
+    assert marks == {page.title: None, "Draft": "Private", "Later": "Scheduled"}
+    # Readers see only what is shown to them, unmarked.
+    assert testapp.get("/site/").html.select(".item-mark") == []
+
+
+def test_contents_shows_each_items_name(editor, site, dbsession):
+    add_document(site, "page-2", "Page")
+    dbsession.flush()
+    rows = editor.get("/site/@@contents").html.select("tbody tr")
+    names = [(row.th.a.text, row.select_one(".item-name").text) for row in rows]
+    # A copy's twin title is told apart by its name.
+    assert names == [("Page", "page"), ("Page", "page-2")]
