@@ -26,7 +26,8 @@ hold search to the same answers as ``request.has_permission``.
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import AliasedClass
 
 from cms.models import LocalRole, Node
@@ -140,3 +141,14 @@ def viewable_nodes(
     if identity is None:
         return public_
     return or_(public_, Node.owner_id == identity.user_id, granted_nodes(identity))
+
+
+def public_count(dbsession: Session, node: Node) -> int:
+    """How many nodes of *node*'s subtree, itself included, readers see now.
+
+    What retracting or deleting *node* takes away from them (the pages that
+    ask first say so).
+    """
+    if not is_public(node):
+        return 0
+    return dbsession.scalar(select(func.count()).where(public_nodes(node))) or 0

@@ -10,6 +10,7 @@ from pyramid.view import view_config, view_defaults
 from cms.flash import flash
 from cms.models import Node
 from cms.permissions import Permission
+from cms.security.visibility import public_count
 from cms.services import content
 from cms.urls import node_url
 
@@ -24,8 +25,12 @@ class DeletePage:
 
     @view_config(request_method=("GET", "HEAD"), renderer=CONFIRM)
     def delete_confirm(self):
-        node = self.node
-        return {"title": node.title, "page_url": node_url(self.request, node.path)}
+        node, request = self.node, self.request
+        return {
+            "title": node.title,
+            "page_url": node_url(request, node.path),
+            "hidden": public_count(request.dbsession, node),
+        }
 
     @view_config(request_method="POST", accept="text/html")
     def delete_node(self):

@@ -1,21 +1,27 @@
 """``@@workflow``: a node's state and the transitions the caller may fire.
 
 As JSON for integrators; a page's workflow buttons post the same name as a
-form and get the page back, with a message.
+form and get the page back, with a message. A button that would take pages
+away from readers (retracting a published section) first shows a page that
+says how many, and fires only when that page's button is pressed.
 """
 
 from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.renderers import render_to_response
 from pyramid.view import view_config, view_defaults
 
 from cms.flash import flash
 from cms.forms import FORM_POST
 from cms.models import Node
 from cms.permissions import Permission
+from cms.security.visibility import public_count
 from cms.services import content
 from cms.services.errors import Invalid
 from cms.urls import node_url
 from cms.validation import read_json
-from cms.workflow import STATE_TITLES, transitions_from
+from cms.workflow import PUBLISHED, STATE_TITLES, TRANSITIONS, transitions_from
+
+CONFIRM = "cms:templates/edit/transition.jinja2"
 
 
 def workflow_info(request, node):
@@ -63,12 +69,34 @@ class Workflow:
     permission=Permission.VIEW,
 )
 def workflow_button(node, request):
+    name = request.POST.get("transition")
+    chosen = TRANSITIONS.get(name) if isinstance(name, str) else None
+    if (
+        chosen is not None
+        and chosen.target != PUBLISHED
+        and request.POST.get("confirmed") != "yes"
+        and chosen in transitions_from(node)
+        and request.has_permission(chosen.permission, node)
+    ):
+        hidden = public_count(request.dbsession, node)
+        if hidden:
+            return render_to_response(
+                CONFIRM,
+                {
+                    "title": node.title,
+                    "transition": {"id": chosen.id, "title": chosen.title},
+                    "hidden": hidden,
+                    "is_root": node.parent_id is None,
+                    "page_url": node_url(request, node.path),
+                },
+                request=request,
+            )
     try:
         content.transition(
             request.dbsession,
             request.caller,
             node,
-            {"transition": request.POST.get("transition")},
+            {"transition": name},
         )
     except Invalid:
         flash(request, "That change of state is not possible now.", "error")

@@ -5,12 +5,13 @@ forms sent twice, and the banner of a draft.
 """
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from cms.models import Node, Revision
-from tests.factories import add_document
+from tests.factories import add_document, add_folder
 
 
 @pytest.fixture
@@ -469,3 +470,61 @@ class TestDraftBanner:
 
     def test_readers_get_no_draft(self, reader):
         reader.get("/site/live/?version=draft", status=403)
+
+
+class TestHidingFromReaders:
+    """A button that takes published pages from readers says how many first."""
+
+    @pytest.fixture
+    def site(self, site, dbsession):
+        site.state = "published"
+        section = add_folder(site, "section", "Section")
+        for name in ("one", "two"):
+            add_document(section, name, name.title())
+        add_document(section, "hush", "Hush", state="private")
+        dbsession.flush()
+        return site
+
+    def retract(self, editor, path):
+        page = editor.get(path)
+        form = next(
+            form
+            for form in page.forms.values()
+            if form.html.select_one("button[name=transition][value=retract]")
+        )
+        return form.submit("transition", value="retract")
+
+    def test_retracting_a_section_asks_first(self, editor, testapp):
+        answer = self.retract(editor, "/site/section/")
+        assert answer.status_int == 200
+        warning = answer.html.select_one(".warning").text
+        assert "3 published pages" in warning
+        assert "this page and 2 below it" in warning
+        # Nothing happened yet.
+        assert testapp.get("/site/section/one/").status_int == 200
+        answer.forms["transition-form"].submit().follow()
+        testapp.get("/site/section/one/", status=303)
+
+    def test_the_whole_site_is_named(self, admin, dbsession, root):
+        root.state = "published"
+        dbsession.flush()
+        answer = self.retract(admin, "/")
+        assert "the whole site" in answer.html.select_one(".warning").text
+
+    def test_a_page_readers_do_not_see_is_retracted_at_once(
+        self, editor, dbsession, site
+    ):
+        section = next(child for child in site.children() if child.name == "section")
+        one = next(child for child in section.children() if child.name == "one")
+        one.effective = datetime.now(UTC) + timedelta(days=1)
+        dbsession.flush()
+        answer = self.retract(editor, "/site/section/one/")
+        assert answer.status_int == 303
+
+    def test_deleting_says_what_readers_lose(self, editor):
+        page = editor.get("/site/section/@@delete")
+        assert "3 published pages" in page.html.select_one(".warning").text
+        assert (
+            editor.get("/site/section/hush/@@delete").html.select_one(".warning")
+            is None
+        )
