@@ -69,7 +69,7 @@
 
   function send(row, target) {
     var down = goesDown(row, target);
-    var title = row.querySelector("th").textContent.trim();
+    var title = row.querySelector("th a").textContent.trim();
     var form = new URLSearchParams();
     form.append("csrf_token", token.content);
     form.append("move", row.dataset.id);
