@@ -2,9 +2,11 @@
 
 Text is compared line by line, and lines that changed word by word, with
 :mod:`difflib`; removed words are wrapped in ``<del>`` and added ones in
-``<ins>``. A body is HTML: its markup is compared as text and shown escaped,
-tags included, so that stored markup is never rendered by a diff. Every
-piece of text that comes out of here has been escaped.
+``<ins>``. A body's HTML, when asked for, is compared as text and shown
+escaped, tags included, so that stored markup is never rendered by a diff. Every
+piece of text that comes out of here has been escaped. By default a body is
+compared as the text readers see (:func:`cms.search.text.visible_lines`);
+its HTML on request.
 
 The work is bounded. difflib's matcher takes time that grows with the
 product of the lengths it compares when a few lines or words recur often
@@ -25,6 +27,7 @@ from itertools import accumulate
 from markupsafe import Markup, escape
 
 from cms.schemas import SNAPSHOT
+from cms.search.text import visible_lines
 
 #: How each stored field is named on the page.
 LABELS = {
@@ -134,18 +137,22 @@ def visible_fields(type_name):
     return [name for name in SNAPSHOT[type_name] if name not in HIDDEN]
 
 
-def diff_revisions(type_name, old, new):
+def diff_revisions(type_name, old, new, source=False):
     """Return a :class:`FieldDiff` per shown field, comparing *old* to *new*.
 
     *old* and *new* are revisions' ``data``; *old* may be ``{}`` (the first
-    revision has nothing before it). All fields share one budget.
+    revision has nothing before it). All fields share one budget. A body is
+    compared as the text readers see, a line per block (images by their alt
+    text); with *source*, as its HTML.
     """
     budget = Budget(WORK_LIMIT)
     diffs = []
     for name in visible_fields(type_name):
         before, after = old.get(name), new.get(name)
         changed = before != after
-        lines = _html_lines if name == "body" else _text_lines
+        lines = _text_lines
+        if name == "body":
+            lines = _html_lines if source else visible_lines
         shortfalls = budget.shortfalls
         if name in OPAQUE:
             html = escape("Replaced." if changed else "Unchanged.")

@@ -29,36 +29,58 @@ _BLOCKS = frozenset(_BLOCK_NAMES.split())
 
 
 class _TextParser(HTMLParser):
-    def __init__(self) -> None:
+    """The text of an HTML body; blocks end with *separator*.
+
+    With *images*, an image shows as ``[Image: its alt text]``.
+    """
+
+    def __init__(self, separator: str = " ", images: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hidden = 0
+        self.separator = separator
+        self.images = images
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         if tag in _HIDDEN:
             self.hidden += 1
         elif tag in _BLOCKS:
-            self.parts.append(" ")
+            self.parts.append(self.separator)
+        elif tag == "img" and self.images:
+            alt = dict(attrs).get("alt") or ""
+            self.parts.append(f"[Image: {alt}]" if alt else "[Image]")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN:
             self.hidden = max(0, self.hidden - 1)
         elif tag in _BLOCKS:
-            self.parts.append(" ")
+            self.parts.append(self.separator)
 
     def handle_data(self, data: str) -> None:
         if not self.hidden:
             self.parts.append(data)
 
 
+def _parts(html: str, separator: str, images: bool = False) -> str:
+    parser = _TextParser(separator, images)
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
+
+
 def visible_text(html: str | None) -> str:
     """Return the text an HTML body shows, whitespace collapsed."""
     if not html:
         return ""
-    parser = _TextParser()
-    parser.feed(html)
-    parser.close()
-    return " ".join("".join(parser.parts).split())
+    return " ".join(_parts(html, " ").split())
+
+
+def visible_lines(html: str | None) -> list[str]:
+    """Return the text an HTML body shows, a line per block, images named."""
+    if not html:
+        return []
+    lines = (" ".join(line.split()) for line in _parts(html, "\n", True).split("\n"))
+    return [line for line in lines if line]
 
 
 def words(text: str) -> list[str]:

@@ -193,6 +193,7 @@ class HistoryPages:
                 )
         else:
             against = get_revision(request.dbsession, node, revision.version - 1)
+        source = request.GET.get("source") == "html"
         latest = latest_revision(request.dbsession, node)
         assert latest is not None  # there is one: the revision shown
         return {
@@ -201,7 +202,20 @@ class HistoryPages:
             "revision": revision_row(request, node, revision),
             "against": revision_row(request, node, against) if against else None,
             "diffs": diff_revisions(
-                node.type, against.data if against else {}, revision.data
+                node.type,
+                against.data if against else {},
+                revision.data,
+                source=source,
+            ),
+            "source": source,
+            "switch_url": node_url(
+                request,
+                node.path,
+                f"@@history/{revision.version}",
+                {
+                    **({"against": against.version} if against else {}),
+                    **({} if source else {"source": "html"}),
+                },
             ),
             "is_latest": revision.version == latest.version,
             "newer": (

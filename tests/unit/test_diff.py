@@ -16,9 +16,25 @@ SECONDS = 2.0
 MEGABYTE_SECONDS = 5.0
 
 
-def body_diff(old, new, title="T"):
-    diffs = diff_revisions("Document", {"title": title, "body": old}, {"body": new})
+def body_diff(old, new, title="T", source=True):
+    """The body's diff: of its HTML (the diff engine's hardest input), or text."""
+    diffs = diff_revisions(
+        "Document", {"title": title, "body": old}, {"body": new}, source=source
+    )
     return next(d for d in diffs if d.name == "body")
+
+
+def test_a_body_is_compared_as_the_text_readers_see():
+    diff = body_diff(
+        '<p>The <a href="/a/">old</a> walk</p><p>Same.</p>',
+        '<p>The <a href="/b/" title="x">new</a> walk</p><p>Same.</p>'
+        '<figure><img src="/m/" alt="A map"></figure>',
+        source=False,
+    )
+    # No markup: the link's address and title changed nothing readers read.
+    assert texts(diff.html, "del") == ["old"]
+    assert texts(diff.html, "ins") == ["new", "[Image: A map]"]
+    assert "&lt;" not in str(diff.html)
 
 
 def texts(html, tag):

@@ -92,11 +92,19 @@ class TestHistory:
             '<div class="diff"><del>Old</del><ins>New</ins> title</div>'
         )
         body = diff.html.select_one('[data-field="body"] .diff')
+        # The text readers see, by default…
+        assert [ins.text for ins in body.select("ins")] == ["changed ", "\nMore."]
+        assert diff.html.select_one(".diff-coarse") is None
+        # …and the HTML source on request.
+        source = editor.get(diff.html.select_one(".diff-mode a")["href"])
+        body = source.html.select_one('[data-field="body"] .diff')
         assert [ins.text for ins in body.select("ins")] == [
             "changed ",
             "\n<p>More.</p>",
         ]
-        assert diff.html.select_one(".diff-coarse") is None
+        assert (
+            "Compare the text readers see" in source.html.select_one(".diff-mode").text
+        )
 
     def test_a_version_against_the_one_before(self, editor, page):
         diff = editor.get(HISTORY + "/2")
@@ -123,11 +131,17 @@ class TestHistory:
         )
         dbsession.add(revision)
         dbsession.flush()
-        for url in (HISTORY, HISTORY + "/4", HISTORY + "/3?against=4"):
+        for url in (
+            HISTORY,
+            HISTORY + "/4",
+            HISTORY + "/3?against=4",
+            HISTORY + "/4?source=html",
+            HISTORY + "/3?against=4&source=html",
+        ):
             response = editor.get(url)
             main = response.html.select_one("main")
             assert not main.select("script, img, em, b, i")
-            if url != HISTORY:
+            if "source" in url:
                 assert "&lt;script&gt;" in response.text
         assert "<b>eve</b>" in editor.get(HISTORY).html.select_one("tbody td").text
 
@@ -176,7 +190,9 @@ class TestHistory:
             status=201,
         )
         testapp.patch_json("/site/long/", {"body": new}, headers=headers, status=200)
-        page = browser_as(app, dbsession, "cora").get("/site/long/@@history/2")
+        page = browser_as(app, dbsession, "cora").get(
+            "/site/long/@@history/2?source=html"
+        )
         body = page.html.select_one('section[data-field="body"]')
         assert "word by word" in body.select_one(".diff-coarse").text
         # Both versions are there to read, what changed marked.
