@@ -14,6 +14,7 @@ from cms.responses import wants_json
 from cms.security.trimming import viewable_children
 from cms.serializers import breadcrumbs, markers, serialize_node, thumbnails
 from cms.urls import came_through_api, node_url
+from cms.workflow import TRANSITIONS, transitions_from
 
 PAGE = "cms:templates/content/view.jinja2"
 LINKS = "cms:templates/content/links.jinja2"
@@ -67,6 +68,11 @@ class NodeViews:
             "type_name": node.type,
             "draft": draft,
             "live_url": node_url(request, node.path),
+            "publish_url": (
+                node_url(request, node.path, "@@workflow")
+                if draft and node.has_draft and may_publish(request, node)
+                else None
+            ),
             "thumbs": thumbnails(request, batch.items),
             "marks": markers(request, batch.items),
             FRAME: frame,
@@ -94,6 +100,14 @@ class NodeViews:
     @view_config(name="navigation", renderer=LINKS)
     def navigation_page(self):
         return {**self.navigation(), "heading": "Navigation"}
+
+
+def may_publish(request, node):
+    """Whether the caller may publish *node* now (its draft, when it has one)."""
+    publish = TRANSITIONS["publish"]
+    return publish in transitions_from(node) and bool(
+        request.has_permission(publish.permission, node)
+    )
 
 
 def wants_draft(request, node):

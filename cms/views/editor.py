@@ -224,7 +224,9 @@ class EditorForms:
             return edit_refused(request, node, data, errors, error.status)
         remember_sent(request, node)
         flash_saved(request, node)
-        return HTTPSeeOther(location=node_url(request, node.path))
+        # A draft saved: show it (the page shows what readers still see).
+        query = {"version": "draft"} if node.has_draft else None
+        return HTTPSeeOther(location=node_url(request, node.path, query=query))
 
     @view_config(name="add", request_method=("GET", "HEAD"), permission=Permission.ADD)
     def add_form(self):

@@ -95,7 +95,8 @@ class TestPage:
         assert listed(page) == ["alpha", "beta", "box", "notes.txt"]
         rows = page.html.select("#contents-form tbody tr")
         cells = [cell.text.strip() for cell in rows[3].select("td, th")]
-        assert cells[1:4] == ["Notes", "File", "Private"]
+        assert cells[1:4] == ["Notes notes.txt", "File", "Private"]
+        assert rows[3].select_one("th .item-name").text == "notes.txt"
         assert rows[1].select_one(".state").text == "Published"
         assert rows[3].select_one("td.size data")["value"] == "123456"
         assert rows[3].select_one("td.size").text == "123.5 kB"

@@ -445,18 +445,27 @@ class TestSentTwice:
 
 
 class TestDraftBanner:
-    def test_the_draft_says_where_the_published_version_is(self, editor):
+    def test_saving_a_draft_lands_on_it_with_the_way_to_publish(self, editor, testapp):
         form = editor.get("/site/live/@@edit").forms["edit-form"]
         form["title"] = "Draft title"
-        form.submit(status=303)
-        page = editor.get("/site/live/?version=draft")
+        saved = form.submit("save", value="save", status=303)
+        assert saved.location == "http://example.com/site/live/?version=draft"
+        page = saved.follow()
         banner = page.html.select_one(".draft-notice")
         assert banner.text.strip() == (
-            "You are looking at the draft. The published version is what readers see."
+            "You are looking at the draft: readers still see the published "
+            "version until it is published."
         )
         assert banner.a["href"] == "http://example.com/site/live/"
         assert page.html.h1.text == "Draft title"
         assert editor.get("/site/live/").html.select_one(".draft-notice") is None
+        # The banner's button publishes it.
+        assert testapp.get("/site/live/").html.h1.text != "Draft title"
+        forms = page.html.select("form")
+        publish = page.forms[forms.index(page.html.select_one("form.draft-publish"))]
+        done = publish.submit("transition", value="publish").follow()
+        assert "is now published" in done.html.select_one(".message").text
+        assert testapp.get("/site/live/").html.h1.text == "Draft title"
 
     def test_without_a_draft(self, editor):
         banner = editor.get("/site/live/?version=draft").html.select_one(
