@@ -162,3 +162,19 @@ def test_reader_pages(chromium, site, tmp_path):
         page.context.close()
     assert blocking == {name: [] for name, *_ in READER_PAGES}
     assert nu_errors(pages, tmp_path) == []
+
+
+def test_every_editor_page_fits_a_phone(admin_page, screenshots):
+    """At 390 px nothing scrolls sideways: wide tables become cards."""
+    admin_page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        wide = {}
+        for name, path in PAGES:
+            admin_page.goto(path)
+            width = admin_page.evaluate("document.documentElement.scrollWidth")
+            if width > 390:
+                wide[name] = width
+            screenshots(admin_page, f"{name}-390")
+        assert wide == {}
+    finally:
+        admin_page.set_viewport_size({"width": 1280, "height": 900})
