@@ -85,13 +85,13 @@ def public_nodes(top: Node | None = None) -> ColumnElement[bool]:
     With *top* (a node whose lineage is loaded), only nodes in its subtree
     are looked at: a search inside a section walks that section alone.
     """
-    start: ColumnElement[bool]
     if top is None:
-        start = _nodes.c.parent_id.is_(None)
-    elif is_public(top):
-        start = _nodes.c.id == top.id
-    else:
-        return false()
+        return _walk(_nodes.c.parent_id.is_(None))
+    return _walk(_nodes.c.id == top.id) if is_public(top) else false()
+
+
+def _walk(start: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The shown nodes walked down from those *start* picks (shown ones)."""
     public = (
         select(_nodes.c.id)
         .where(start, shown_here(_nodes.c))
@@ -143,12 +143,13 @@ def viewable_nodes(
     return or_(public_, Node.owner_id == identity.user_id, granted_nodes(identity))
 
 
-def public_count(dbsession: Session, node: Node) -> int:
-    """How many nodes of *node*'s subtree, itself included, readers see now.
-
-    What retracting or deleting *node* takes away from them (the pages that
-    ask first say so).
+def public_count(dbsession: Session, nodes: list[Node]) -> int:
+    """How many nodes readers see now in the subtrees of *nodes* (siblings,
+    or one node), the nodes included: what retracting or deleting them takes
+    away from readers (the pages that ask first say so). One query.
     """
-    if not is_public(node):
+    tops = [node.id for node in nodes if is_public(node)]
+    if not tops:
         return 0
-    return dbsession.scalar(select(func.count()).where(public_nodes(node))) or 0
+    counted = select(func.count()).where(_walk(_nodes.c.id.in_(tops)))
+    return dbsession.scalar(counted) or 0

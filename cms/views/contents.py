@@ -35,6 +35,7 @@ from cms.flash import flash
 from cms.forms import FORM_POST
 from cms.models import Node
 from cms.permissions import Permission
+from cms.security.visibility import public_count
 from cms.services import content, tree
 from cms.services.errors import (
     ChangedMeanwhile,
@@ -46,6 +47,8 @@ from cms.services.errors import (
 )
 from cms.traversal import load_node
 from cms.urls import node_url
+from cms.views.workflow import CONFIRM as CONFIRM_TRANSITION
+from cms.views.workflow import pages
 from cms.workflow import STATE_TITLES
 
 #: Bulk actions: the past tense for messages, the verb for refusals.
@@ -158,6 +161,17 @@ class BulkActions:
             )
         elif action in ("copy", "cut"):
             hold(request, action, nodes)
+        elif (
+            action == "retract"
+            and request.POST.get("confirmed") != "yes"
+            and (hidden := public_count(request.dbsession, nodes))
+        ):
+            # Ask first: readers lose these pages.
+            return render_to_response(
+                CONFIRM_TRANSITION,
+                retract_confirmation(request, container, nodes, hidden),
+                request=request,
+            )
         else:
             transition(request, action, nodes)
         return back_to_contents(request, container)
@@ -269,6 +283,22 @@ def paste(request, container):
 # -- delete, after asking -----------------------------------------------------
 
 
+def retract_confirmation(request, container, nodes, hidden):
+    """The page that says what readers lose; it posts the retraction again."""
+    query = batch_query(request)
+    count = len(nodes)
+    return {
+        "heading": f"Retract {count} {'item' if count == 1 else 'items'} "
+        f"in “{container.title}”?",
+        "warning": f"This hides {pages(hidden)} from readers: the selected "
+        "items and what is published below them.",
+        "button": "Retract",
+        "action_url": contents_url(request, container, query),
+        "fields": [("action", "retract"), *(("ids", node.name) for node in nodes)],
+        "cancel_url": contents_url(request, container, query),
+    }
+
+
 def delete_confirmation(request, container, nodes):
     """The page that lists what would be deleted; it posts to delete them."""
     query = batch_query(request)
@@ -295,4 +325,5 @@ def delete_confirmation(request, container, nodes):
         ],
         "action_url": node_url(request, container.path, "@@contents-delete", query),
         "cancel_url": contents_url(request, container, query),
+        "hidden": public_count(request.dbsession, nodes),
     }

@@ -29,7 +29,7 @@ class DeletePage:
         return {
             "title": node.title,
             "page_url": node_url(request, node.path),
-            "hidden": public_count(request.dbsession, node),
+            "hidden": public_count(request.dbsession, [node]),
         }
 
     @view_config(request_method="POST", accept="text/html")

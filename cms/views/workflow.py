@@ -60,6 +60,11 @@ class Workflow:
         return workflow_info(request, node)
 
 
+def pages(count):
+    """*count* published pages, in words."""
+    return f"{count} published page" + ("" if count == 1 else "s")
+
+
 @view_config(
     context=Node,
     name="workflow",
@@ -78,16 +83,26 @@ def workflow_button(node, request):
         and chosen in transitions_from(node)
         and request.has_permission(chosen.permission, node)
     ):
-        hidden = public_count(request.dbsession, node)
+        hidden = public_count(request.dbsession, [node])
         if hidden:
+            if node.parent_id is None:
+                warning = f"This hides the whole site from readers: {pages(hidden)}."
+            elif hidden == 1:
+                warning = "Readers will no longer see this page."
+            else:
+                warning = (
+                    f"This hides {pages(hidden)} from readers: this page and "
+                    f"{hidden - 1} below it."
+                )
             return render_to_response(
                 CONFIRM,
                 {
-                    "title": node.title,
-                    "transition": {"id": chosen.id, "title": chosen.title},
-                    "hidden": hidden,
-                    "is_root": node.parent_id is None,
-                    "page_url": node_url(request, node.path),
+                    "heading": f"{chosen.title} “{node.title}”?",
+                    "warning": warning,
+                    "button": chosen.title,
+                    "action_url": node_url(request, node.path, "@@workflow"),
+                    "fields": [("transition", chosen.id)],
+                    "cancel_url": node_url(request, node.path),
                 },
                 request=request,
             )

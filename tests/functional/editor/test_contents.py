@@ -462,7 +462,9 @@ class TestPublishRetract:
         assert node_at(dbsession, "/site/box/").state == "published"
 
     def test_does_the_rest_and_says_what_it_could_not(self, editor, dbsession):
-        page = act(editor, "retract", ["alpha", "beta"]).follow()
+        # Beta is published: readers lose it, which is asked first.
+        asked = act(editor, "retract", ["alpha", "beta"], status=200)
+        page = asked.forms["transition-form"].submit().follow()
         assert messages(page) == [
             ("info", "Retracted “Beta”."),
             ("error", "“Alpha” was not retracted: not possible while it is private."),
@@ -823,3 +825,39 @@ def test_json_clients_find_no_such_view(app, dbsession, site):
                 "type": "NotFound",
                 "message": "There is nothing at this address.",
             }
+
+
+class TestRetractAsksFirst:
+    """Retracting published items from Contents says what readers lose first."""
+
+    @pytest.fixture
+    def site(self, site, dbsession):
+        site.state = "published"
+        for child in site.children():
+            child.state = "published"
+        dbsession.flush()
+        return site
+
+    def test_retracting_published_items_asks_first(self, editor, testapp):
+        form = editor.get("/site/@@contents").forms["contents-form"]
+        for box in form.fields["ids"]:
+            if box._value in ("alpha", "box"):
+                box.checked = True
+        answer = form.submit("action", value="retract")
+        assert answer.status_int == 200
+        warning = answer.html.select_one(".warning").text
+        assert "published pages from readers" in warning
+        # Nothing happened yet…
+        assert testapp.get("/site/alpha/").status_int == 200
+        # …until the page's button is pressed.
+        answer.forms["transition-form"].submit().follow()
+        testapp.get("/site/alpha/", status=303)
+        testapp.get("/site/box/", status=303)
+        assert testapp.get("/site/beta/").status_int == 200
+
+    def test_deleting_says_what_readers_lose(self, editor):
+        form = editor.get("/site/@@contents").forms["contents-form"]
+        for box in form.fields["ids"]:
+            box.checked = box._value == "alpha"
+        page = form.submit("action", value="delete")
+        assert "1 published page" in page.html.select_one(".warning").text
