@@ -130,19 +130,29 @@ def unwrap_inline_blocks(children):
     return result
 
 
+def paragraph(run):
+    """A paragraph of *run*, without the whitespace that ended the blocks around it."""
+    run = list(run)
+    if isinstance(run[0], str):
+        run[0] = run[0].lstrip(" \t\n\r\f")
+    if isinstance(run[-1], str):
+        run[-1] = run[-1].rstrip(" \t\n\r\f")
+    return Element("p", children=[child for child in run if child != ""])
+
+
 def as_blocks(children):
     """*children* with every run of inline content wrapped in a paragraph."""
     blocks, run = [], []
     for child in children:
         if is_block(child):
             if run:
-                blocks.append(Element("p", children=run))
+                blocks.append(paragraph(run))
                 run = []
             blocks.append(child)
         else:
             run.append(child)
     if run:
-        blocks.append(Element("p", children=run))
+        blocks.append(paragraph(run))
     return blocks
 
 
