@@ -40,7 +40,9 @@ MARKS = (
 )  # fmt: skip
 MARK_RANK = {name: rank for rank, name in enumerate(MARKS)}
 #: Elements holding text and formatting.
-TEXTBLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "caption", "figcaption", "dt"})
+TEXTBLOCKS = frozenset(
+    {"p", "h2", "h3", "h4", "h5", "h6", "caption", "figcaption", "dt"}
+)
 #: Elements holding blocks only.
 BLOCKS_ONLY = frozenset({"ul", "ol", "table", "thead", "tbody", "tfoot", "tr", "dl", "figure"})  # fmt: skip
 #: Elements holding one paragraph written alone, or blocks.
@@ -49,7 +51,9 @@ BLOCKS = TEXTBLOCKS | BLOCKS_ONLY | MIXED | {"blockquote", "pre", "hr"}
 
 TOKEN = re.compile(r'<(/?)([a-z][a-z0-9]*)((?:\s+[^\s=>]+="[^"]*")*)\s*/?>|[^<]+')
 ATTRIBUTE = re.compile(r'([^\s=>]+)="([^"]*)"')
-WHITESPACE = re.compile(r"[ \t\n\r\f]*")
+#: Elements deeper than this are unwrapped (their content kept): no page
+#: needs more, and the writing below recurses once per level.
+MAX_DEPTH = 100
 
 
 class Element:
@@ -66,14 +70,22 @@ def is_block(node):
 
 
 def parse(html):
-    """Return the tree of *html*, well formed as nh3 writes it."""
+    """Return the tree of *html*, well formed as nh3 writes it, and whether
+    it was nested too deep (see :data:`MAX_DEPTH`)."""
     root = Element("")
     stack = [root]
+    unwrapped = 0
+    cut = False
     for match in TOKEN.finditer(html):
         closing, tag, attrs = match.group(1, 2, 3)
         tag = RENAMED.get(tag, tag)
         if tag is None:
             stack[-1].children.append(match[0])
+        elif len(stack) > MAX_DEPTH and tag not in VOID:
+            unwrapped += -1 if closing else 1
+            cut = True
+        elif closing and unwrapped:
+            unwrapped -= 1
         elif closing:
             # A stray end tag cannot come from nh3; close up to its element.
             while len(stack) > 1 and stack[-1].tag != tag:
@@ -85,14 +97,20 @@ def parse(html):
             stack[-1].children.append(element)
             if tag not in VOID:
                 stack.append(element)
-    return root
+    return root, cut
 
 
 def canonical(html):
     """Return sanitized *html* in the canonical form."""
-    root = parse(html)
+    root, too_deep = parse(html)
     out = []
     write_blocks(root, out, "")
+    if too_deep:
+        # Paragraphs and list items added around what was cut may go past
+        # the limit again: cut once more, so that the form is stable.
+        root, _ = parse("".join(out))
+        out = []
+        write_blocks(root, out, "")
     return "".join(out)
 
 
@@ -118,8 +136,10 @@ def unwrap_inline_blocks(children):
     """Lift blocks out of formatting that wraps them (``<strong><p>…``)."""
     result = []
     for child in children:
-        if isinstance(child, Element) and child.tag not in BLOCKS and not (
-            child.tag in VOID
+        if (
+            isinstance(child, Element)
+            and child.tag not in BLOCKS
+            and not (child.tag in VOID)
         ):
             inner = unwrap_inline_blocks(child.children)
             if any(is_block(node) for node in inner):
@@ -287,11 +307,16 @@ def leaves(children, marks, found):
     for child in children:
         if isinstance(child, str):
             found.append((marks, child))
-        elif child.tag in VOID or child.tag not in MARK_RANK:
-            if child.tag in VOID:
+        elif child.tag == "img":
+            # The editor cannot show a picture without a source.
+            if child.attrs.get("src"):
                 found.append((marks, child))
-            else:
-                leaves(child.children, marks, found)
+        elif child.tag in VOID:
+            found.append((marks, child))
+        elif child.tag not in MARK_RANK or (
+            child.tag == "a" and not child.attrs.get("href")
+        ):
+            leaves(child.children, marks, found)
         else:
             mark = (child.tag, start_tag(child.tag, child.attrs))
             # The same formatting twice is once; a link in a link, the inner.
