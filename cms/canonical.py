@@ -44,7 +44,9 @@ TEXTBLOCKS = frozenset(
     {"p", "h2", "h3", "h4", "h5", "h6", "caption", "figcaption", "dt"}
 )
 #: Elements holding blocks only.
-BLOCKS_ONLY = frozenset({"ul", "ol", "table", "thead", "tbody", "tfoot", "tr", "dl", "figure"})  # fmt: skip
+BLOCKS_ONLY = frozenset(
+    {"ul", "ol", "table", "thead", "tbody", "tfoot", "tr", "dl", "figure"}
+)
 #: Elements holding one paragraph written alone, or blocks.
 MIXED = frozenset({"li", "td", "th", "dd"})
 BLOCKS = TEXTBLOCKS | BLOCKS_ONLY | MIXED | {"blockquote", "pre", "hr"}
@@ -139,7 +141,7 @@ def unwrap_inline_blocks(children):
         if (
             isinstance(child, Element)
             and child.tag not in BLOCKS
-            and not (child.tag in VOID)
+            and child.tag not in VOID
         ):
             inner = unwrap_inline_blocks(child.children)
             if any(is_block(node) for node in inner):
@@ -246,7 +248,9 @@ def write_block(element, out):
 def write_figure(figure, out):
     """A picture with its caption; anything else a figure held stands alone."""
     children = drop_blank(figure.children, True)
-    image = next((c for c in children if isinstance(c, Element) and c.tag == "img"), None)  # fmt: skip
+    image = next(
+        (c for c in children if isinstance(c, Element) and c.tag == "img"), None
+    )
     if image is None:
         for child in as_blocks(unwrap_inline_blocks(children)):
             write_block(child, out)

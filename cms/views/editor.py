@@ -19,6 +19,7 @@ from pyramid.httpexceptions import (
 )
 from pyramid.view import view_config, view_defaults
 
+from cms.assets import editor_script_url
 from cms.files import size_text
 from cms.flash import flash
 from cms.forms import (
@@ -30,7 +31,6 @@ from cms.forms import (
     submission_token,
     typed_fields,
 )
-from cms.assets import editor_script_url
 from cms.models import CONTENT_TYPES, Node
 from cms.permissions import Permission
 from cms.schedule import SCHEDULE, TITLES, form_value

@@ -43,7 +43,7 @@ def test_the_demo_home_is_canonical_once_cleaned():
         (
             "Hello <em>you</em>\n<h2>T</h2>\nbye",
             "<p>Hello <em>you</em></p><h2>T</h2><p>bye</p>",
-        ),  # noqa: E501
+        ),
         ("<blockquote>q</blockquote>", "<blockquote><p>q</p></blockquote>"),
         # <div> and <span> are unwrapped, their text kept.
         ("<div><span>a</span> b</div>", "<p>a b</p>"),
@@ -52,12 +52,12 @@ def test_the_demo_home_is_canonical_once_cleaned():
         (
             "<table><tr><td><p>a</p></td><th><p>b</p></th></tr></table>",
             "<table><tbody><tr><td>a</td><th>b</th></tr></tbody></table>",
-        ),  # noqa: E501
+        ),
         # ... but beside blocks, text is a paragraph; an item starts with one.
         (
             "<ul><li>a<ul><li>b</li></ul></li></ul>",
             "<ul><li><p>a</p><ul><li>b</li></ul></li></ul>",
-        ),  # noqa: E501
+        ),
         ("<ul><li><h3>a</h3></li></ul>", "<ul><li><p></p><h3>a</h3></li></ul>"),
         ("<ul>text<li>a</li></ul>", "<ul><li>text</li><li>a</li></ul>"),
         # Attributes in one order; empty and default ones go; alt="" stays.
