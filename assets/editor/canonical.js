@@ -59,8 +59,12 @@ export function prepare(html) {
     const table = caption.parentElement;
     const wrapper = document.createElement("div");
     wrapper.setAttribute("data-cms-table", "");
+    const text = document.createElement("div");
+    text.setAttribute("data-cms-caption", "");
+    text.append(...caption.childNodes);
+    caption.remove();
     table.replaceWith(wrapper);
-    wrapper.append(caption, table);
+    wrapper.append(text, table);
   });
   return template.innerHTML;
 }
@@ -117,8 +121,10 @@ export function canonical(html) {
   const template = fragment(html);
   const root = template.content;
   root.querySelectorAll("div[data-cms-table]").forEach(function (wrapper) {
-    const caption = wrapper.querySelector(":scope > caption");
+    const text = wrapper.querySelector(":scope > div[data-cms-caption]");
     const table = wrapper.querySelector(":scope > table");
+    const caption = document.createElement("caption");
+    caption.append(...text.childNodes);
     table.prepend(caption);
     wrapper.replaceWith(table);
   });

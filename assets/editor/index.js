@@ -130,7 +130,7 @@ function mount(textarea) {
     action("Horizontal rule", "―", () => chain().setHorizontalRule().run()),
   ]);
   const inserts = group("Insert", [
-    action("Insert table", "Table", () => chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run()),
+    action("Insert table", "Table", insertTable),
     action("Image", "Image", () => imageDialog(editor)),
   ]);
   const table = group("Table", [
@@ -148,6 +148,25 @@ function mount(textarea) {
   ]);
   const source = button("HTML", "HTML", toggleSource, { toggle: true });
   toolbar.append(blocks, marks, lists, inserts, table, history, group("Source", [source]));
+
+  // A new table's header row is its <thead>, each cell a column's header.
+  function insertTable() {
+    chain().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run();
+    const { state } = editor;
+    const $from = state.selection.$from;
+    for (let depth = $from.depth; depth > 0; depth -= 1) {
+      if ($from.node(depth).type.name === "table") {
+        const row = $from.node(depth).firstChild;
+        const rowPos = $from.before(depth) + 1;
+        const tr = state.tr.setNodeMarkup(rowPos, null, { ...row.attrs, section: "head" });
+        row.forEach(function (cell, offset) {
+          tr.setNodeMarkup(rowPos + 1 + offset, null, { ...cell.attrs, scope: "col" });
+        });
+        editor.view.dispatch(tr);
+        return;
+      }
+    }
+  }
 
   function update() {
     const inTable = editor.isActive("table");

@@ -50,13 +50,13 @@ function plainMark(name, tag, attributes) {
 function plainNode(name, tag, spec) {
   return Node.create({
     name,
-    ...spec,
     parseHTML() {
       return [{ tag }];
     },
     renderHTML({ HTMLAttributes }) {
       return [tag, HTMLAttributes, 0];
     },
+    ...spec,
   });
 }
 
@@ -79,7 +79,8 @@ const FigureImage = Node.create({
 });
 
 // A table's <caption> is kept in a wrapper beside the table (prosemirror
-// tables hold rows only); canonical.js moves it back into the table.
+// tables hold rows only), as a <div>: the HTML parser drops a <caption>
+// outside a table. canonical.js moves it back into the table.
 const CaptionedTable = Node.create({
   name: "captionedTable",
   group: "block",
@@ -135,7 +136,10 @@ export const extensions = [
   FigureImage,
   plainNode("figcaption", "figcaption", { content: "inline*" }),
   CaptionedTable,
-  plainNode("tableCaption", "caption", { content: "inline*" }),
+  plainNode("tableCaption", "div[data-cms-caption]", {
+    content: "inline*",
+    renderHTML: () => ["div", { "data-cms-caption": "" }, 0],
+  }),
   Table.configure({ resizable: false, renderWrapper: false }),
   Row,
   Header,
