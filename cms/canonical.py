@@ -8,7 +8,7 @@ editor's schema produces (``assets/editor/``):
 
 - ``<b>`` is ``<strong>``, ``<i>`` is ``<em>``; the attributes of a tag come
   in one fixed order; empty ones go (except an image's ``alt=""``), and so do
-  ``colspan="1"`` and ``rowspan="1"``;
+  ``colspan="1"``, ``rowspan="1"`` and ``start="1"``;
 - text that is only whitespace between blocks goes; inside ``<pre>``
   nothing is touched;
 - text and inline elements directly in the body, a quotation, a cell, a list
@@ -297,7 +297,7 @@ def start_tag(tag, attrs):
         value = attrs.get(name)
         if value is None or (value == "" and not (tag == "img" and name == "alt")):
             continue
-        if name in {"colspan", "rowspan"} and value == "1":
+        if name in {"colspan", "rowspan", "start"} and value == "1":
             continue
         parts.append(f'{name}="{value}"')
     return "<" + " ".join(parts) + ">"

@@ -86,7 +86,7 @@ function rewriteAttributes(element) {
     if (value === null || (value === "" && !keepEmpty)) {
       return;
     }
-    if ((name === "colspan" || name === "rowspan") && value === "1") {
+    if ((name === "colspan" || name === "rowspan" || name === "start") && value === "1") {
       return;
     }
     element.setAttribute(name, value);

@@ -107,7 +107,8 @@ function mount(textarea) {
   const blocks = group("Text style", [
     toggle("Paragraph", "¶", () => chain().setParagraph().run(), () => editor.isActive("paragraph")),
     ...[2, 3, 4].map((level) =>
-      toggle("Heading " + level, "H" + level, () => chain().toggleHeading({ level }).run(), () => editor.isActive("heading", { level })),
+      // The name holds the visible text (WCAG 2.5.3, "label in name").
+      toggle("Heading " + level + " (H" + level + ")", "H" + level, () => chain().toggleHeading({ level }).run(), () => editor.isActive("heading", { level })),
     ),
   ]);
   const marks = group("Formatting", [

@@ -73,6 +73,7 @@ def test_the_demo_home_is_canonical_once_cleaned():
             '<table><tr><td colspan="1" rowspan="2">a</td></tr></table>',
             '<table><tbody><tr><td rowspan="2">a</td></tr></tbody></table>',
         ),
+        ('<ol start="1"><li>a</li></ol>', "<ol><li>a</li></ol>"),
         # Formatting nests in one order, and neighbours merge.
         ("<p><em><strong>a</strong></em></p>", "<p><strong><em>a</em></strong></p>"),
         ("<p><strong>a</strong><strong>b</strong></p>", "<p><strong>ab</strong></p>"),
