@@ -48,13 +48,14 @@ CORPUS = {
         "<tfoot><tr><td>Total</td><td>9</td><td>8</td></tr></tfoot></table>"
     ),
     "plain table": "<table><tbody><tr><td>a</td><td></td></tr></tbody></table>",
+    # Pictures of this site: the page's policy loads no other (img-src 'self').
     "images": (
         '<p>Inline <img src="/about/harbour/@@images/thumb" alt="A harbour"'
         ' title="Harbour" width="120" height="80"> picture and a decorative one'
-        ' <img src="https://example.org/line.png" alt=""></p>'
-        '<figure><img src="https://example.org/a.png" alt="A chart" width="640"'
+        ' <img src="/line.png" alt=""></p>'
+        '<figure><img src="/a.png" alt="A chart" width="640"'
         ' height="480"><figcaption>The <em>chart</em></figcaption></figure>'
-        '<figure><img src="https://example.org/b.png" alt="No caption"></figure>'
+        '<figure><img src="/b.png" alt="No caption"></figure>'
     ),
     "definitions": "<dl><dt>Term</dt><dd>Definition</dd><dt>Other</dt><dd><p>one</p><p>two</p></dd></dl>",  # noqa: E501
     "empty paragraph": "<p>before</p><p></p><p>after</p>",

@@ -108,7 +108,7 @@ function mount(textarea) {
     toggle("Paragraph", "¶", () => chain().setParagraph().run(), () => editor.isActive("paragraph")),
     ...[2, 3, 4].map((level) =>
       // The name holds the visible text (WCAG 2.5.3, "label in name").
-      toggle("Heading " + level + " (H" + level + ")", "H" + level, () => chain().toggleHeading({ level }).run(), () => editor.isActive("heading", { level })),
+      toggle("H" + level + ": heading " + level, "H" + level, () => chain().toggleHeading({ level }).run(), () => editor.isActive("heading", { level })),
     ),
   ]);
   const marks = group("Formatting", [
