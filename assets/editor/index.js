@@ -116,14 +116,14 @@ function mount(textarea) {
     toggle("Italic", "I", () => chain().toggleItalic().run(), () => editor.isActive("italic")),
     toggle("Underline", "U", () => chain().toggleUnderline().run(), () => editor.isActive("underline")),
     toggle("Strikethrough", "S", () => chain().toggleStrike().run(), () => editor.isActive("strike")),
-    toggle("Subscript", "x₂", () => chain().toggleSubscript().run(), () => editor.isActive("subscript")),
-    toggle("Superscript", "x²", () => chain().toggleSuperscript().run(), () => editor.isActive("superscript")),
+    toggle("Subscript", "Subscript", () => chain().toggleSubscript().run(), () => editor.isActive("subscript")),
+    toggle("Superscript", "Superscript", () => chain().toggleSuperscript().run(), () => editor.isActive("superscript")),
     toggle("Code", "</>", () => chain().toggleCode().run(), () => editor.isActive("code")),
     toggle("Link", "Link", () => linkDialog(editor), () => editor.isActive("link")),
   ]);
   const lists = group("Lists and blocks", [
-    toggle("Bulleted list", "• List", () => chain().toggleBulletList().run(), () => editor.isActive("bulletList")),
-    toggle("Numbered list", "1. List", () => chain().toggleOrderedList().run(), () => editor.isActive("orderedList")),
+    toggle("Bulleted list", "Bulleted list", () => chain().toggleBulletList().run(), () => editor.isActive("bulletList")),
+    toggle("Numbered list", "Numbered list", () => chain().toggleOrderedList().run(), () => editor.isActive("orderedList")),
     action("Indent", "→", () => chain().sinkListItem("listItem").run(), () => editor.can().sinkListItem("listItem")),
     action("Outdent", "←", () => chain().liftListItem("listItem").run(), () => editor.can().liftListItem("listItem")),
     toggle("Quotation", "“ ”", () => chain().toggleBlockquote().run(), () => editor.isActive("blockquote")),

@@ -140,7 +140,10 @@ export const extensions = [
     content: "inline*",
     renderHTML: () => ["div", { "data-cms-caption": "" }, 0],
   }),
-  Table.configure({ resizable: false, renderWrapper: false }),
+  // No <colgroup> and no style attribute (which the site's policy refuses).
+  Table.extend({
+    renderHTML: ({ HTMLAttributes }) => ["table", HTMLAttributes, ["tbody", 0]],
+  }).configure({ resizable: false, renderWrapper: false }),
   Row,
   Header,
   TableCell,
