@@ -203,6 +203,15 @@ function mount(textarea) {
     }
   }
 
+  if (label) {
+    // The label names the textarea: while it is hidden, it leads to the editor.
+    label.addEventListener("click", function (event) {
+      if (textarea.hidden) {
+        event.preventDefault();
+        editor.commands.focus();
+      }
+    });
+  }
   editor.on("transaction", update);
   update();
   textarea.form.addEventListener("submit", function () {

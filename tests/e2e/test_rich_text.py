@@ -90,7 +90,9 @@ def test_typing_and_the_toolbar(admin):
     path = add_page(api, "Typed")
     body = edit(admin, path)
     bar = toolbar(admin)
-    body.click()
+    # The field's label leads to the editor.
+    admin.locator("#label-body").click()
+    expect(body).to_be_focused()
     admin.keyboard.type("Title")
     bar.get_by_role("button", name="Heading 3").click()
     expect(bar.get_by_role("button", name="Heading 3")).to_have_attribute(
