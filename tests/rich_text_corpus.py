@@ -59,6 +59,14 @@ CORPUS = {
     ),
     "definitions": "<dl><dt>Term</dt><dd>Definition</dd><dt>Other</dt><dd><p>one</p><p>two</p></dd></dl>",  # noqa: E501
     "empty paragraph": "<p>before</p><p></p><p>after</p>",
+    "breaks": "<p>line<br></p><p><br></p><h3>a<br><em>b</em></h3>",
+    "formatting in blocks": (
+        '<h2><a href="https://example.org/" rel="noopener noreferrer">Linked'
+        "</a> <code>x</code></h2><blockquote><ul><li><em>i</em></li></ul>"
+        "<pre><code>&lt;b&gt;not bold&lt;/b&gt;</code></pre></blockquote>"
+        "<table><tbody><tr><th><strong>a</strong><br>b</th><td><sup>1</sup>"
+        "</td></tr></tbody></table>"
+    ),
     # As the demo stores it (its links by uid once stored: tests/e2e too).
     "demo home": clean_html(
         HOME.format(alt=PICTURE_ALT, caption=PICTURE_CAPTION, width=1200, height=800)
