@@ -13,6 +13,8 @@ def includeme(config: Configurator) -> None:
     config.include("pyramid_jinja2")
     config.add_jinja2_renderer(".jinja2")
     config.add_jinja2_search_path("cms:templates", name=".jinja2")
+    # The editor's hashed bundle first: its folder is inside "static".
+    config.include("cms.assets")
     config.add_static_view(
         "static", "cms:static", cache_max_age=3600, permission=NO_PERMISSION_REQUIRED
     )

@@ -1,7 +1,8 @@
 # Sourced by bin/test: what the browser tests need besides Python packages.
 # Debian's Chromium (driven by Playwright), Java for the W3C Nu checker, and
-# npm for the page checkers (vnu-jar, axe-core) and the rich-text editor
-# named in package.json. Missing system packages are installed with apt;
+# npm for the page checkers (vnu-jar, axe-core) and the rich-text editor's
+# packages and esbuild, named in package.json (the editor's build is checked
+# by tests/unit/test_editor_bundle.py). Missing system packages are installed with apt;
 # node_modules is installed again only when package-lock.json changes.
 
 apt_install() {

@@ -11,8 +11,6 @@ sending the same form twice adds or saves once (see
 :func:`cms.forms.already_sent`).
 """
 
-import secrets
-
 from pyramid.httpexceptions import (
     HTTPConflict,
     HTTPNotFound,
@@ -21,6 +19,7 @@ from pyramid.httpexceptions import (
 )
 from pyramid.view import view_config, view_defaults
 
+from cms.assets import editor_script_url
 from cms.files import size_text
 from cms.flash import flash
 from cms.forms import (
@@ -32,7 +31,6 @@ from cms.forms import (
     submission_token,
     typed_fields,
 )
-from cms.headers import CONTENT_SECURITY_POLICY
 from cms.models import CONTENT_TYPES, Node
 from cms.permissions import Permission
 from cms.schedule import SCHEDULE, TITLES, form_value
@@ -86,21 +84,8 @@ def form_page(request, node, type_name, values, errors=(), action="@@edit", stat
     if not adding and node.state == PUBLISHED:
         page["makes_draft"] = True
     if rich_text:
-        page["style_nonce"] = allow_editor_styles(request)
+        page["editor_script"] = editor_script_url(request)
     return page
-
-
-def allow_editor_styles(request):
-    """Let the rich-text editor add its own ``<style>`` element; return the nonce.
-
-    The site's policy allows styles from our stylesheets only; Trix inserts a
-    few rules of its own, marked with this nonce (read from a ``<meta>``).
-    """
-    nonce = secrets.token_urlsafe(16)
-    request.response.headers["Content-Security-Policy"] = (
-        f"{CONTENT_SECURITY_POLICY}; style-src 'self' 'nonce-{nonce}'"
-    )
-    return nonce
 
 
 def too_large(request):

@@ -92,8 +92,15 @@ def test_every_asset_the_site_names_is_in_the_wheel(wheel_files):
         for asset in ASSET.findall(source.read_text(encoding="utf-8"))
         if not asset.endswith("/")
     }
-    assert "cms/static/vendor/trix/trix.umd.min.js" in named
+    assert "cms/static/vendor/editor/manifest.json" in named
     assert "cms/templates/layout.jinja2" in named
     assert named <= package_files(), "a template names a file that is not there"
     missing = named - wheel_files
     assert not missing, f"named but left out of the wheel: {sorted(missing)}"
+
+
+def test_the_editor_bundle_the_manifest_names_is_in_the_wheel(wheel_files):
+    from cms.assets import editor_files
+
+    for name in editor_files().values():
+        assert f"cms/static/vendor/editor/{name}" in wheel_files

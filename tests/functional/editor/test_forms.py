@@ -6,10 +6,12 @@ forms sent twice, and the banner of a draft.
 
 import re
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
 
+from cms.headers import CONTENT_SECURITY_POLICY
 from cms.models import Node, Revision
 from tests.factories import add_document, add_folder
 
@@ -37,7 +39,8 @@ def message(page):
 
 
 def script_sources(page):
-    return [script["src"].split("/static/", 1)[1] for script in page.html("script")]
+    """The paths of the page's scripts: ``static/editor.js``."""
+    return [urlsplit(script["src"]).path[1:] for script in page.html("script")]
 
 
 class TestToolbar:
@@ -219,28 +222,27 @@ class TestWorkflowButtons:
         editor.post("/site/page/@@workflow", {"transition": "publish"}, status=400)
 
 
-# A body as Trix writes it (headings made <h2> by editor.js), with what an
-# attacker could add by hand.
-TRIX_BODY = (
-    "<div><!--block-->Intro <strong>bold</strong> <em>italic</em>"
-    ' <a href="https://example.org/">link</a><br>next line</div>'
-    "<h2><!--block-->Heading</h2>"
-    "<ul><li><!--block-->one</li><li><!--block-->two</li></ul>"
+# A body as another editor writes it, with what its canonical form changes.
+FOREIGN_BODY = (
+    "<div><!--block-->Intro <b>bold</b> <i>italic</i>"
+    ' <a href="https://example.org/">link</a><br>next line</div>\n'
+    "<h2><!--block-->Heading</h2>\n"
+    "<ul><li><p>one</p></li><li><!--block-->two</li></ul>"
     "<ol><li><!--block-->first</li></ol>"
     "<blockquote><!--block-->quoted</blockquote>"
     "<pre><!--block-->code()</pre>"
     "<del>struck</del>"
 )
 CLEAN_BODY = (
-    "<div>Intro <strong>bold</strong> <em>italic</em>"
+    "<p>Intro <strong>bold</strong> <em>italic</em>"
     ' <a href="https://example.org/" rel="noopener noreferrer">link</a><br>'
-    "next line</div>"
+    "next line</p>"
     "<h2>Heading</h2>"
     "<ul><li>one</li><li>two</li></ul>"
     "<ol><li>first</li></ol>"
-    "<blockquote>quoted</blockquote>"
-    "<pre>code()</pre>"
-    "<del>struck</del>"
+    "<blockquote><p>quoted</p></blockquote>"
+    "<pre><code>code()</code></pre>"
+    "<p><del>struck</del></p>"
 )
 
 
@@ -252,45 +254,48 @@ class TestRichText:
         assert textarea["name"] == "body"
         label = page.html.select_one(f"label[for={textarea['id']}]")
         assert label["id"] == "label-body"
-        assert script_sources(page) == [
-            "vendor/trix/trix.umd.min.js",
-            "editor.js",
-        ]
-        styles = [link["href"] for link in page.html.select("link[rel=stylesheet]")]
-        assert any(href.endswith("/vendor/trix/trix.css") for href in styles)
-        # Trix adds a <style> element: the page's policy allows it by nonce.
-        nonce = page.html.select_one('meta[name="trix-csp-nonce"]')["content"]
-        policy = page.headers["Content-Security-Policy"]
-        assert f"style-src 'self' 'nonce-{nonce}'" in policy
-        assert "script-src" not in policy and "unsafe" not in policy
+        bundle, script = script_sources(page)
+        assert re.fullmatch(r"static-editor/editor\.[0-9a-f]{12}\.js", bundle)
+        assert script == "static/editor.js"
+        # The editor needs no <style> of its own: the site's policy stands.
+        assert page.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+        assert "style-src" not in CONTENT_SECURITY_POLICY
+        assert page.html.select_one("style") is None
 
     def test_the_add_page_loads_it_too(self, editor):
         page = editor.get("/site/@@add?type=Document")
-        assert "vendor/trix/trix.umd.min.js" in script_sources(page)
+        assert script_sources(page)[0].startswith("static-editor/editor.")
 
     def test_forms_without_rich_text_do_not(self, editor):
         page = editor.get("/site/@@add?type=File")
-        assert script_sources(page) == ["editor.js"]
-        assert page.html.select_one('meta[name="trix-csp-nonce"]') is None
-        assert "nonce" not in page.headers["Content-Security-Policy"]
+        assert script_sources(page) == ["static/editor.js"]
 
     def test_pages_load_no_editor_scripts(self, editor, testapp):
         assert script_sources(editor.get("/site/page/")) == []
         assert script_sources(testapp.get("/site/live/")) == []
 
+    def test_the_bundle_is_served_to_be_kept_a_year(self, editor, testapp):
+        page = editor.get("/site/page/@@edit")
+        bundle = testapp.get(page.html.select("script")[0]["src"])
+        assert "CmsEditor" in bundle.text
+        assert bundle.headers["Cache-Control"] == "max-age=31536000"
+        # Our own files may change under the same name: an hour only.
+        assert testapp.get("/static/editor.js").headers["Cache-Control"] == (
+            "max-age=3600"
+        )
+
     def test_the_assets_are_served(self, testapp):
         for path, text in (
-            ("vendor/trix/trix.umd.min.js", "Trix 2.1.19"),
-            ("vendor/trix/trix.css", "trix-editor"),
-            ("vendor/trix/LICENSE", "37signals"),
-            ("editor.js", "trix-file-accept"),
-            ("editor.css", "trix-editor"),
+            ("static-editor/LICENSES.txt", "prosemirror-model"),
+            ("static-editor/manifest.json", "editor.js"),
+            ("static/editor.js", "CmsEditor"),
+            ("static/editor.css", ".ProseMirror"),
         ):
-            assert text in testapp.get(f"/static/{path}").text
+            assert text in testapp.get(f"/{path}").text
 
-    def test_what_trix_writes_survives_sanitizing(self, editor, dbsession):
+    def test_what_another_editor_writes_is_made_canonical(self, editor, dbsession):
         form = editor.get("/site/page/@@edit").forms["edit-form"]
-        form["body"] = TRIX_BODY
+        form["body"] = FOREIGN_BODY
         form.submit(status=303)
         assert node_at(dbsession, "/site/page/").body == CLEAN_BODY
 
@@ -304,7 +309,7 @@ class TestRichText:
         page = form.submit(status=303).follow()
         body = node_at(dbsession, "/site/page/").body
         assert "steal" not in body and "style" not in body
-        assert body.startswith("<div>Hi</div>")
+        assert body.startswith("<p>Hi")
         assert "steal" not in page.html.select_one(".body").decode()
 
 

@@ -443,6 +443,8 @@ def test_only_a_few_views_are_public(app):
         "healthz",
         "readyz",
         "__static/",
+        # The editor's hashed bundle (cms/assets.py).
+        "__static-editor/",
         "openapi.json",
         # They list only what anonymous readers may view, whoever asks.
         "sitemap.xml",
