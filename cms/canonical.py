@@ -105,7 +105,7 @@ def parse(html):
 def canonical(html):
     """Return sanitized *html* in the canonical form."""
     root, too_deep = parse(html)
-    out = []
+    out: list[str] = []
     write_blocks(root, out, "")
     if too_deep:
         # Paragraphs and list items added around what was cut may go past
@@ -164,7 +164,8 @@ def paragraph(run):
 
 def as_blocks(children):
     """*children* with every run of inline content wrapped in a paragraph."""
-    blocks, run = [], []
+    blocks: list[Element] = []
+    run: list[Element | str] = []
     for child in children:
         if is_block(child):
             if run:
@@ -211,7 +212,8 @@ def write_blocks(parent, out, tag):
 def wrapped(children, tag, allowed=None):
     """*children* with every run of what *allowed* does not name in a *tag*."""
     allowed = allowed or {tag}
-    result, run = [], []
+    result: list[Element | str] = []
+    run: list[Element | str] = []
     for child in children:
         if isinstance(child, Element) and child.tag in allowed:
             if run:
@@ -331,9 +333,9 @@ def leaves(children, marks, found):
 
 def write_inline(children, out):
     """Write inline content with its formatting nested in the one order."""
-    found = []
+    found: list[tuple[tuple[tuple[str, str], ...], Element | str]] = []
     leaves(unwrap_all_blocks(children), (), found)
-    open_marks = ()
+    open_marks: tuple[tuple[str, str], ...] = ()
     for marks, leaf in found:
         keep = 0
         while (
