@@ -144,7 +144,9 @@ def test_editor_journey(chromium, site, screenshots):
     page.goto("/team/welcome/?version=draft")
     expect(page.locator(".body strong")).to_have_count(0)
     shot("reverted-draft")
-    page.get_by_role("button", name="Publish").click()
+    # The draft's banner offers to publish it.
+    page.get_by_role("button", name="Publish the draft").click()
+    expect(page.locator(".message")).to_contain_text("is now published")
     expect(page.locator(".body strong")).to_have_count(0)
     shot("reverted-published")
 
