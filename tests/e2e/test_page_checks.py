@@ -62,6 +62,16 @@ def admin_page(chromium, site):
     api.post("/checks/page/@@workflow", {"transition": "publish"})
     api.patch("/checks/page/", {"title": "A page, redrafted"})
     api.upload("/checks/", "Image", "picture", "picture.png", png(), "image/png")
+    # A picture wider than a phone in the draft's text: its edit page too
+    # must fit 390 px.
+    api.patch(
+        "/checks/page/",
+        {
+            "body": "<p>Second <strong>words</strong></p><figure>"
+            '<img src="/checks/picture/@@images/large" alt="A picture">'
+            "<figcaption>A caption</figcaption></figure>"
+        },
+    )
     api.upload("/checks/", "File", "notes", "notes.txt", b"Some notes\n", "text/plain")
     yield page
     page.context.close()
