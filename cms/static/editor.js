@@ -6,6 +6,9 @@
  *   an editing area before it; the textarea stays the form's field.
  * - A form that is being sent has its buttons disabled, so that a double
  *   click does not send it twice.
+ * - Leaving the add or edit form with changes not saved asks first (the
+ *   browser's own question): typing in a field or in the rich-text editor
+ *   marks the form changed; sending it does not ask.
  */
 (function () {
   "use strict";
@@ -39,6 +42,33 @@
     });
   }
 
+  var unsaved = false;
+
+  function watchChanges(form) {
+    function changed() {
+      unsaved = true;
+    }
+    // The rich-text editor's area is inside the form: its input events
+    // bubble here too.
+    form.addEventListener("input", changed);
+    form.addEventListener("change", changed);
+    form.addEventListener("submit", function () {
+      unsaved = false;
+    });
+  }
+
+  function askBeforeLeaving(event) {
+    if (unsaved) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  }
+
+  var editForm = document.getElementById("edit-form");
+  if (editForm) {
+    watchChanges(editForm);
+    window.addEventListener("beforeunload", askBeforeLeaving);
+  }
   if (window.CmsEditor) {
     document.querySelectorAll("textarea.rich-text").forEach(window.CmsEditor.mount);
   }

@@ -128,10 +128,13 @@ def publish_after_save(request, node):
     return True
 
 
-def flash_saved(request, node):
-    """Say what saving the edit form did."""
+def flash_saved(request, node, changed=True):
+    """Say what saving the edit form did (*changed*: whether it changed anything)."""
     if not wants_publish(request):
-        flash(request, "Saved as a draft." if node.has_draft else "Saved.")
+        if not changed:
+            flash(request, "Nothing changed: there was nothing to save.")
+        else:
+            flash(request, "Saved as a draft." if node.has_draft else "Saved.")
     elif publish_after_save(request, node):
         flash(request, "Saved and published.")
     elif node.state == PUBLISHED and not node.has_draft:
@@ -200,6 +203,7 @@ class EditorForms:
             )
             page["theirs"] = theirs
             return page
+        before = node.version
         try:
             content.update(request.dbsession, request.caller, node, data, upload)
         except Invalid as error:
@@ -208,7 +212,9 @@ class EditorForms:
             errors = store_failed(request, error)
             return edit_refused(request, node, data, errors, error.status)
         remember_sent(request, node)
-        flash_saved(request, node)
+        # Every change writes the node's row (a draft too), which moves its
+        # version on: the same version is nothing saved.
+        flash_saved(request, node, changed=node.version != before)
         # A draft saved: show it (the page shows what readers still see).
         query = {"version": "draft"} if node.has_draft else None
         return HTTPSeeOther(location=node_url(request, node.path, query=query))

@@ -51,9 +51,11 @@ def edit(page, path):
     return body
 
 
-def save(page):
+def save(page, changed=True):
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".message")).to_contain_text("Saved")
+    expect(page.locator(".message")).to_contain_text(
+        "Saved" if changed else "Nothing changed"
+    )
 
 
 def toolbar(page):
@@ -69,7 +71,7 @@ def test_saving_unchanged_changes_nothing(admin, name):
     assert before == CORPUS[name] or '="http://127.0.0.1' in before
     version = newest_version(api, path)
     edit(admin, path)
-    save(admin)
+    save(admin, changed=False)
     assert api.get(path)["body"] == before
     assert newest_version(api, path) == version
 
@@ -80,7 +82,7 @@ def test_the_demo_home_saved_unchanged_changes_nothing(admin):
     assert "<figure>" in before
     version = newest_version(api, "/")
     edit(admin, "/")
-    save(admin)
+    save(admin, changed=False)
     assert api.get("/")["body"] == before
     assert newest_version(api, "/") == version
 
@@ -211,3 +213,36 @@ def test_without_javascript_the_textarea_saves(admin, chromium, site):
     save(page)
     context.close()
     assert api.get(path)["body"] == "<p>Written <em>by hand</em></p>"
+
+
+def test_leaving_with_changes_not_saved_asks_first(admin):
+    api = Api(admin)
+    path = add_page(api, "Unsaved words", "<p>First</p>")
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    admin.on("dialog", answer)
+    try:
+        # Nothing typed: leaving does not ask.
+        edit(admin, path)
+        admin.get_by_role("link", name="History").first.click()
+        expect(admin).to_have_url(re.compile("@@history"))
+        assert asked == []
+        # Words typed in the editor: leaving asks, and staying keeps them.
+        body = edit(admin, path)
+        body.click()
+        admin.keyboard.press("End")
+        admin.keyboard.type(" and more")
+        admin.get_by_role("link", name="History").first.click()
+        expect(body).to_contain_text("First and more")
+        assert asked == ["beforeunload"]
+        assert "@@edit" in admin.url
+        # Saving them does not ask.
+        save(admin)
+        assert asked == ["beforeunload"]
+        assert api.get(path)["body"] == "<p>First and more</p>"
+    finally:
+        admin.remove_listener("dialog", answer)

@@ -542,3 +542,15 @@ class TestHidingFromReaders:
             editor.get("/site/section/hush/@@delete").html.select_one(".warning")
             is None
         )
+
+
+def test_saving_nothing_new_says_so(editor, dbsession):
+    form = editor.get("/site/page/@@edit").forms["edit-form"]
+    page = form.submit("save", value="save").follow()
+    assert page.html.select_one(".message").text == (
+        "Nothing changed: there was nothing to save."
+    )
+    form = editor.get("/site/page/@@edit").forms["edit-form"]
+    form["title"] = "Page, changed"
+    page = form.submit("save", value="save").follow()
+    assert page.html.select_one(".message").text == "Saved."
