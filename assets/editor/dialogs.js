@@ -1,87 +1,46 @@
-// The link and image dialogs. They live outside the page's form (a form
-// may not hold another), each a <dialog> with a form of its own.
+// The link and image dialogs of the editor's toolbar. A page or an image of
+// the site is found with the chooser (chooser.js) and linked by its URL,
+// which the server stores by uid: the link survives moves and renames.
+import { choose } from "./chooser.js";
+import { element, field, formDialog } from "./dialog.js";
 
 // What a link or an image may point at: the web, mail, a part of this
 // page, or a page of this site by its path (stored by uid on save).
 const ALLOWED_URL = /^(https?:\/\/[^\s]+|mailto:[^\s]+|#[^\s]*|\/(?!\/)[^\s]*)$/i;
 const ALLOWED_SOURCE = /^(https?:\/\/[^\s]+|\/(?!\/)[^\s]*)$/i;
+// The sizes an image may be shown at: its scales, then the file itself.
+const SIZES = [
+  ["thumb", "Small"],
+  ["preview", "Medium"],
+  ["large", "Large"],
+];
 
-let counter = 0;
-
-function field(form, labelText, type, name) {
-  counter += 1;
-  const id = "editor-dialog-" + name + "-" + counter;
-  const paragraph = document.createElement("p");
-  paragraph.className = "field";
-  const label = document.createElement("label");
-  label.htmlFor = id;
-  label.textContent = labelText;
-  const input = document.createElement("input");
-  input.type = type;
-  input.id = id;
-  input.name = name;
-  if (type === "checkbox") {
-    paragraph.append(input, " ", label);
-  } else {
-    paragraph.append(label, input);
-  }
-  form.append(paragraph);
-  return input;
-}
-
-function dialog(title, build, submit) {
-  const element = document.createElement("dialog");
-  element.className = "editor-dialog";
-  counter += 1;
-  const headingId = "editor-dialog-title-" + counter;
-  element.setAttribute("aria-labelledby", headingId);
-  const heading = document.createElement("h2");
-  heading.id = headingId;
-  heading.textContent = title;
-  const form = document.createElement("form");
-  form.method = "dialog";
-  const error = document.createElement("p");
-  error.className = "field-error";
-  error.setAttribute("role", "alert");
-  const fields = build(form);
-  const buttons = document.createElement("p");
-  buttons.className = "form-buttons";
-  form.append(error, buttons);
-  element.append(heading, form);
-  document.body.append(element);
-  element.addEventListener("close", function () {
-    element.remove();
-  });
-  function addButton(text, value) {
-    const control = document.createElement("button");
-    control.type = value === "cancel" ? "button" : "submit";
-    control.value = value;
-    control.textContent = text;
-    if (value === "cancel") {
-      control.addEventListener("click", () => element.close());
-    }
-    buttons.append(control);
-    return control;
-  }
-  form.addEventListener("submit", function (event) {
-    const submitter = event.submitter;
-    const message = submit(fields, submitter ? submitter.value : "apply");
-    if (message) {
-      event.preventDefault();
-      error.textContent = message;
-    }
-  });
-  return { element, fields, addButton };
-}
-
-export function linkDialog(editor) {
+export function linkDialog(editor, context) {
   const current = editor.getAttributes("link");
-  const box = dialog(
+  let chosen = null;
+  const box = formDialog(
     current.href ? "Edit link" : "Add a link",
-    (form) => ({
-      href: field(form, "Address (https://…, mailto:…, #part or /a/page/)", "text", "href"),
-      title: field(form, "Title (optional)", "text", "title"),
-    }),
+    function (form) {
+      const fields = {};
+      if (context) {
+        const line = element("p", "chooser-open");
+        const open = element("button", "", "Choose a page of this site…");
+        open.type = "button";
+        open.addEventListener("click", async function () {
+          const item = await choose(context, "page");
+          if (item && !item.external) {
+            chosen = item;
+            fields.href.value = item["@id"];
+          }
+          fields.href.focus();
+        });
+        line.append(open);
+        form.append(line);
+      }
+      fields.href = field(form, "Address (https://…, mailto:…, #part or /a/page/)", "text", "href");
+      fields.title = field(form, "Title (optional)", "text", "title");
+      return fields;
+    },
     function (fields, action) {
       const chain = editor.chain().focus().extendMarkRange("link");
       if (action === "remove") {
@@ -90,11 +49,13 @@ export function linkDialog(editor) {
       }
       const href = fields.href.value.trim();
       if (!ALLOWED_URL.test(href)) {
-        return "Give an address starting with http://, https://, mailto:, # or /.";
+        return "Give an address starting with http://, https://, mailto:, # or /, or choose a page.";
       }
       const attributes = { href, title: fields.title.value.trim() || null };
       if (editor.state.selection.empty && !editor.isActive("link")) {
-        chain.insertContent({ type: "text", text: href, marks: [{ type: "link", attrs: attributes }] }).run();
+        // A link made at the cursor reads as the page's title, if chosen.
+        const text = chosen && chosen["@id"] === href && chosen.title ? chosen.title : href;
+        chain.insertContent({ type: "text", text, marks: [{ type: "link", attrs: attributes }] }).run();
       } else {
         chain.setLink(attributes).run();
       }
@@ -111,25 +72,111 @@ export function linkDialog(editor) {
   box.element.showModal();
 }
 
-export function imageDialog(editor) {
-  const box = dialog(
+// The toolbar's Image button: the chooser first (when the page has one),
+// then what the picture needs: its size, its text, an optional caption.
+export async function imageDialog(editor, context) {
+  let image = null;
+  if (context) {
+    const item = await choose(context, "image");
+    if (!item) {
+      editor.commands.focus();
+      return;
+    }
+    if (!item.external) {
+      image = item.scales ? item : await fetchImage(item["@id"]);
+    }
+  }
+  imageDetails(editor, image);
+}
+
+// Puts the cursor after the *type* block it is in (in the paragraph that
+// follows, made if there is none): typing goes on below a new figure, not
+// in its caption.
+function leave(editor, type) {
+  const $from = editor.state.selection.$from;
+  for (let depth = $from.depth; depth > 0; depth -= 1) {
+    if ($from.node(depth).type.name === type) {
+      const after = $from.after(depth);
+      const next = editor.state.doc.resolve(after).nodeAfter;
+      const chain = editor.chain();
+      if (!next || !next.isTextblock) {
+        chain.insertContentAt(after, { type: "paragraph" });
+      }
+      chain.setTextSelection(after + 1).run();
+      return;
+    }
+  }
+}
+
+async function fetchImage(url) {
+  const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+  return response.ok ? response.json() : null;
+}
+
+function imageDetails(editor, image) {
+  const box = formDialog(
     "Add an image",
-    (form) => ({
-      src: field(form, "Image address (https://… or /a/picture/@@images/preview)", "text", "src"),
-      alt: field(form, "Alternative text", "text", "alt"),
-      decorative: field(form, "Decorative: no alternative text", "checkbox", "decorative"),
-    }),
+    function (form) {
+      const fields = {};
+      if (image) {
+        const shown = element("p", "chooser-chosen");
+        const preview = element("img");
+        preview.src = image["@id"] + "@@images/thumb";
+        preview.alt = "";
+        shown.append(preview, element("span", "", image.title || image.id));
+        form.append(shown);
+        fields.size = field(form, "Size", "select", "size");
+        SIZES.forEach(function ([name, text]) {
+          const scale = image.scales && image.scales[name];
+          // A scale as big as the picture is the picture: offered once.
+          if (scale && !(image.width && scale.width >= image.width)) {
+            fields.size.add(new Option(text + " (" + scale.width + " × " + scale.height + ")", name));
+          }
+        });
+        const original = image.width ? " (" + image.width + " × " + image.height + ")" : "";
+        fields.size.add(new Option("Original" + original, "original"));
+        fields.size.value = image.scales && image.scales.preview ? "preview" : fields.size.options[0].value;
+      } else {
+        fields.src = field(form, "Image address (https://… or /a/picture/@@images/preview)", "text", "src");
+      }
+      fields.alt = field(form, "Alternative text", "text", "alt", "What the picture shows, for those who cannot see it.");
+      fields.decorative = field(form, "Decorative: no alternative text", "checkbox", "decorative", "It adds nothing to the text.");
+      fields.decorative.addEventListener("change", function () {
+        fields.alt.disabled = fields.decorative.checked;
+      });
+      fields.caption = field(form, "Caption (optional)", "text", "caption", "Shown under the picture.");
+      return fields;
+    },
     function (fields) {
-      const src = fields.src.value.trim();
-      if (!ALLOWED_SOURCE.test(src)) {
-        return "Give an address starting with http://, https:// or /.";
+      let src;
+      if (image) {
+        const size = fields.size.value;
+        src = image["@id"] + (size === "original" ? "@@download" : "@@images/" + size);
+      } else {
+        src = fields.src.value.trim();
+        if (!ALLOWED_SOURCE.test(src)) {
+          return "Give an address starting with http://, https:// or /.";
+        }
       }
       const alt = fields.alt.value.trim();
       if (!alt && !fields.decorative.checked) {
-        return "Describe the image, or mark it as decorative.";
+        return "Describe the picture, or mark it as decorative.";
       }
       const attrs = { src, alt: fields.decorative.checked ? "" : alt };
-      editor.chain().focus().insertContent({ type: "image", attrs }).run();
+      const caption = fields.caption.value.trim();
+      const content = caption
+        ? {
+            type: "figure",
+            content: [
+              { type: "figureImage", attrs },
+              { type: "figcaption", content: [{ type: "text", text: caption }] },
+            ],
+          }
+        : { type: "image", attrs };
+      editor.chain().focus().insertContent(content).run();
+      if (caption) {
+        leave(editor, "figure");
+      }
       return null;
     },
   );

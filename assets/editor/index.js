@@ -8,6 +8,7 @@
 import { Editor } from "@tiptap/core";
 import { extensions } from "./schema.js";
 import { canonical, prepare } from "./canonical.js";
+import { chooserContext } from "./chooser.js";
 import { linkDialog, imageDialog } from "./dialogs.js";
 
 const PARSE = { preserveWhitespace: "full" };
@@ -39,6 +40,49 @@ function group(label, buttons) {
   element.setAttribute("aria-label", label);
   element.append(...buttons);
   return element;
+}
+
+// The toolbar is one stop of the Tab key; the arrow keys, Home and End move
+// between its buttons (the WAI-ARIA toolbar pattern). Returns the function
+// that keeps one enabled button reachable after buttons change state.
+function arrowKeys(toolbar) {
+  const reachable = () =>
+    Array.from(toolbar.querySelectorAll("button")).filter((b) => !b.disabled && !b.closest("[hidden]"));
+  function makeStop(target) {
+    toolbar.querySelectorAll("button").forEach((b) => {
+      b.tabIndex = b === target ? 0 : -1;
+    });
+  }
+  toolbar.addEventListener("keydown", function (event) {
+    const list = reachable();
+    const index = list.indexOf(document.activeElement);
+    if (index < 0) {
+      return;
+    }
+    const moves = {
+      ArrowRight: (index + 1) % list.length,
+      ArrowLeft: (index - 1 + list.length) % list.length,
+      Home: 0,
+      End: list.length - 1,
+    };
+    if (!(event.key in moves)) {
+      return;
+    }
+    event.preventDefault();
+    makeStop(list[moves[event.key]]);
+    list[moves[event.key]].focus();
+  });
+  toolbar.addEventListener("focusin", function (event) {
+    if (event.target.tagName === "BUTTON") {
+      makeStop(event.target);
+    }
+  });
+  return function keepStop() {
+    const list = reachable();
+    if (list.length && !list.some((b) => b.tabIndex === 0)) {
+      makeStop(list[0]);
+    }
+  };
 }
 
 function mount(textarea) {
@@ -78,6 +122,7 @@ function mount(textarea) {
     editorProps: { attributes },
   });
   textarea.hidden = true;
+  const context = chooserContext(textarea);
 
   const chain = () => editor.chain().focus();
   const toggles = [];
@@ -119,7 +164,7 @@ function mount(textarea) {
     toggle("Subscript", "Subscript", () => chain().toggleSubscript().run(), () => editor.isActive("subscript")),
     toggle("Superscript", "Superscript", () => chain().toggleSuperscript().run(), () => editor.isActive("superscript")),
     toggle("Code", "</>", () => chain().toggleCode().run(), () => editor.isActive("code")),
-    toggle("Link", "Link", () => linkDialog(editor), () => editor.isActive("link")),
+    toggle("Link", "Link", () => linkDialog(editor, context), () => editor.isActive("link")),
   ]);
   const lists = group("Lists and blocks", [
     toggle("Bulleted list", "Bulleted list", () => chain().toggleBulletList().run(), () => editor.isActive("bulletList")),
@@ -132,7 +177,7 @@ function mount(textarea) {
   ]);
   const inserts = group("Insert", [
     action("Insert table", "Table", insertTable),
-    action("Image", "Image", () => imageDialog(editor)),
+    action("Image", "Image", () => imageDialog(editor, context)),
   ]);
   const table = group("Table", [
     tableAction("Add row above", "+ Row ↑", "addRowBefore"),
@@ -149,6 +194,7 @@ function mount(textarea) {
   ]);
   const source = button("HTML", "HTML", toggleSource, { toggle: true });
   toolbar.append(blocks, marks, lists, inserts, table, history, group("Source", [source]));
+  const keepStop = arrowKeys(toolbar);
 
   // A new table's header row is its <thead>, each cell a column's header.
   function insertTable() {
@@ -180,6 +226,7 @@ function mount(textarea) {
         element.disabled = !canRun();
       }
     });
+    keepStop();
   }
 
   function toggleSource() {
@@ -195,6 +242,7 @@ function mount(textarea) {
     editing.forEach(function (element) {
       element.disabled = showing;
     });
+    keepStop();
     if (showing) {
       textarea.focus();
     } else {

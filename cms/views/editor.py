@@ -38,7 +38,7 @@ from cms.schemas import FIELDS
 from cms.services import content
 from cms.services.errors import Conflict, Invalid, StoreUnavailable
 from cms.services.revisions import working_copy
-from cms.urls import node_url
+from cms.urls import node_url, site_url
 from cms.workflow import PUBLISHED, TRANSITIONS, transitions_from
 
 FORM = "cms:templates/edit/form.jinja2"
@@ -85,7 +85,26 @@ def form_page(request, node, type_name, values, errors=(), action="@@edit", stat
         page["makes_draft"] = True
     if rich_text:
         page["editor_script"] = editor_script_url(request)
+        page["chooser"] = chooser(request, node, adding)
     return page
+
+
+def chooser(request, node, adding):
+    """Where the rich-text editor's chooser of pages and images starts.
+
+    It opens on the page's folder: the container a new page is added to, a
+    folder itself, else the edited page's parent.
+    """
+    path = node.path
+    if not adding and node.type != "Folder" and path != "/":
+        path = path.rstrip("/").rsplit("/", 1)[0] + "/"
+    return {
+        "site": site_url(request),
+        "start": node_url(request, path),
+        "containers": " ".join(
+            sorted(name for name, cls in CONTENT_TYPES.items() if cls.is_container)
+        ),
+    }
 
 
 def too_large(request):

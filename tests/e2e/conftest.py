@@ -268,3 +268,23 @@ def nu_errors(pages, folder):
         for m in messages
         if m["type"] == "error" or m.get("subType") == "fatal"
     ]
+
+
+@pytest.fixture(scope="module")
+def admin(chromium, site):
+    """A page logged in as admin, for a module's tests; it must end with no
+    script error and nothing refused by the Content-Security-Policy."""
+    page = new_page(chromium, site)
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and refused.append(message.text)
+        ),
+    )
+    log_in(page, "admin", ADMIN_PASSWORD)
+    yield page
+    assert page.js_errors == []
+    # Nothing refused by the Content-Security-Policy (no inline style).
+    assert refused == []
+    page.context.close()

@@ -262,6 +262,22 @@ class TestRichText:
         assert "style-src" not in CONTENT_SECURITY_POLICY
         assert page.html.select_one("style") is None
 
+    @pytest.mark.parametrize(
+        ("form", "start"),
+        [
+            # A page's chooser opens on its folder, a folder's on itself,
+            # a new page's on the folder it is added to.
+            ("/site/page/@@edit", "/site/"),
+            ("/site/@@edit", "/site/"),
+            ("/site/page/@@add?type=Document", "/site/page/"),
+        ],
+    )
+    def test_the_chooser_opens_on_the_page_folder(self, editor, form, start):
+        textarea = editor.get(form).html.select_one("textarea.rich-text")
+        assert textarea["data-chooser-site"] == "http://example.com"
+        assert textarea["data-chooser-start"] == "http://example.com" + start
+        assert textarea["data-chooser-containers"] == "Document Folder"
+
     def test_the_add_page_loads_it_too(self, editor):
         page = editor.get("/site/@@add?type=Document")
         assert script_sources(page)[0].startswith("static-editor/editor.")
