@@ -48,6 +48,21 @@ CORPUS = {
         "<tfoot><tr><td>Total</td><td>9</td><td>8</td></tr></tfoot></table>"
     ),
     "plain table": "<table><tbody><tr><td>a</td><td></td></tr></tbody></table>",
+    # Rows of groups of their own, rows shorter than others, spans that
+    # reach past the last row, a footer written first: kept as they are.
+    "irregular tables": (
+        "<table><tbody><tr><td>a</td></tr></tbody><tbody><tr><td>b</td></tr>"
+        "<tr><td>c</td></tr></tbody><tbody><tr><td>d</td></tr></tbody></table>"
+        "<table><thead><tr><th>h</th></tr></thead><tbody><tr><td>a</td></tr>"
+        "</tbody><tbody><tr><td>b</td></tr></tbody><tfoot><tr><td>f</td></tr>"
+        "</tfoot></table>"
+        "<table><tbody><tr><td>a</td><td>b</td><td>c</td></tr><tr><td>d</td></tr>"
+        '<tr><td colspan="3">e</td></tr></tbody></table>'
+        '<table><tbody><tr><td rowspan="3">a</td><td>b</td></tr><tr><td>c</td>'
+        "</tr></tbody></table>"
+        "<table><tfoot><tr><td>f</td></tr></tfoot><tbody><tr><td>a</td></tr>"
+        "</tbody></table>"
+    ),
     # Pictures of this site: the page's policy loads no other (img-src 'self').
     "images": (
         '<p>Inline <img src="/about/harbour/@@images/thumb" alt="A harbour"'

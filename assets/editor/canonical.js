@@ -106,12 +106,14 @@ function regroupTable(table) {
   let section = null;
   let current = null;
   rows.forEach(function (row) {
-    const name = SECTIONS[row.getAttribute("data-section")] || "tbody";
-    if (name !== section) {
-      current = document.createElement(name);
+    // "body", "body2", …: the table's first <tbody>, its second, …
+    const value = row.getAttribute("data-section") || "body";
+    if (value !== section) {
+      current = document.createElement(SECTIONS[value.replace(/\d+$/, "")] || "tbody");
       table.append(current);
-      section = name;
+      section = value;
     }
+    row.removeAttribute("data-section");
     current.append(row);
   });
 }

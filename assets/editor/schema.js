@@ -93,12 +93,19 @@ const CaptionedTable = Node.create({
 const Row = TableRow.extend({
   addAttributes() {
     return {
-      // Which of <thead>, <tbody>, <tfoot> the row is in.
+      // Which of <thead>, <tbody>, <tfoot> the row is in: "head", "foot",
+      // "body" for the first <tbody>, "body2" for the second, and so on.
       section: {
         default: "body",
         parseHTML: (element) => {
-          const parent = element.parentElement && element.parentElement.tagName;
-          return parent === "THEAD" ? "head" : parent === "TFOOT" ? "foot" : "body";
+          const parent = element.parentElement;
+          const name = parent && parent.tagName;
+          if (name === "THEAD" || name === "TFOOT") {
+            return name === "THEAD" ? "head" : "foot";
+          }
+          const bodies = name === "TBODY" ? Array.from(parent.parentElement.children).filter((c) => c.tagName === "TBODY") : [];
+          const index = bodies.indexOf(parent);
+          return index > 0 ? "body" + (index + 1) : "body";
         },
         renderHTML: (attributes) => ({ "data-section": attributes.section }),
       },
