@@ -79,9 +79,19 @@ def store_by_uid(dbsession: Session, site_url: str, body: str) -> str:
 
 def show_current(request: Request, body: str) -> str:
     """Return *body* with its links stored by uid turned into current URLs."""
-    if PREFIX not in body:
-        return body
-    uids = {uuid.UUID(uid) for uid, _rest in STORED.findall(body)}
+    return show_current_all(request, [body])[0]
+
+
+def show_current_all(request: Request, bodies: list[str]) -> list[str]:
+    """:func:`show_current` of several bodies, with one query for them all."""
+    uids = {
+        uuid.UUID(uid)
+        for body in bodies
+        if PREFIX in body
+        for uid, _rest in STORED.findall(body)
+    }
+    if not uids:
+        return bodies
     paths = dict(
         request.dbsession.execute(
             select(Node.uid, Node.path).where(Node.uid.in_(sorted(uids)))
@@ -100,4 +110,4 @@ def show_current(request: Request, body: str) -> str:
         url = node_url(request, path) + (rest[1:] if rest.startswith("/") else rest)
         return match[1] + html.escape(url) + match[3]
 
-    return ATTRIBUTE.sub(current, body)
+    return [ATTRIBUTE.sub(current, body) if PREFIX in body else body for body in bodies]

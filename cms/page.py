@@ -25,14 +25,14 @@ from pyramid.request import Request
 from sqlalchemy.exc import SQLAlchemyError
 
 from cms.flash import messages
-from cms.models import Folder, Node
+from cms.models import Node
 from cms.navigation import navigation
 from cms.permissions import Permission as P
-from cms.serializers import breadcrumbs
+from cms.serializers import breadcrumbs, feed_url
 from cms.services.site_settings import logo_image
 from cms.theme import theme_stylesheet
 from cms.toolbar import toolbar
-from cms.urls import node_url, site_url
+from cms.urls import site_url
 
 #: The key under which templates find the frame.
 FRAME = "frame"
@@ -67,7 +67,7 @@ def page_frame(request: Request, context: object = None) -> dict[str, Any]:
         "breadcrumbs": breadcrumbs(request, node) if node is not None else [],
         # One query, whatever the depth.
         "navigation": _navigation(request, node),
-        "feed_url": _feed_url(request, node),
+        "feed_url": feed_url(request, node) if node is not None else None,
         # Taken from the session now: a page with a message differs from
         # the same page without one (its ETag too).
         "messages": messages(request),
@@ -119,14 +119,6 @@ def _navigation(request: Request, node: Node | None) -> dict[str, Any] | None:
     if node is None:
         return None
     return navigation(request, node, request.site_settings["navigation_depth"])
-
-
-def _feed_url(request: Request, node: Node | None) -> str | None:
-    """The Atom feed a page links: a folder's own, else its nearest folder's."""
-    if node is None:
-        return None
-    folder = next(item for item in node.lineage() if isinstance(item, Folder))
-    return node_url(request, folder.path, "@@feed")
 
 
 def add_frame(event: BeforeRender) -> None:

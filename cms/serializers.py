@@ -5,20 +5,23 @@ same dicts. A field that is not in the dict is shown by neither.
 """
 
 from cms.links import show_current
+from cms.models import Folder
 from cms.models.meta import utcnow
 from cms.permissions import Permission
 from cms.schedule import status as schedule_status
 from cms.services.revisions import snapshot, working_copy
 from cms.urls import node_url
-from cms.workflow import PUBLISHED, STATE_TITLES
+from cms.workflow import PUBLISHED, STATE_TITLES, transitions_from
 
 
 def summary(request, row):
     """Return the summary of a child, as listed in ``items``.
 
-    *row* is a node or a row of :data:`cms.listing.SUMMARY_COLUMNS`.
+    *row* is a node or a row of :data:`cms.listing.SUMMARY_COLUMNS`, with
+    :data:`cms.listing.MEDIA_COLUMNS` for the ``file`` of files and the
+    ``image`` (scales) of images.
     """
-    return {
+    data = {
         "@id": node_url(request, row.path),
         "@type": row.type,
         "id": row.name,
@@ -29,6 +32,29 @@ def summary(request, row):
         "modified": row.modified,
         "effective": row.effective,
         "expires": row.expires,
+    }
+    content_type = getattr(row, "content_type", None)
+    if content_type is not None:
+        data["file"] = {
+            "download": node_url(request, row.path, "@@download"),
+            "content_type": content_type,
+            "size": row.size,
+        }
+    scales = getattr(row, "scales", None)
+    if scales:
+        data["image"] = scale_links(request, row.path, scales)
+    return data
+
+
+def scale_links(request, path, scales):
+    """Return ``{name: {"download", "width", "height"}}`` of an image's scales."""
+    return {
+        name: {
+            "download": node_url(request, path, f"@@images/{name}"),
+            "width": scale["width"],
+            "height": scale["height"],
+        }
+        for name, scale in scales.items()
     }
 
 
@@ -84,8 +110,12 @@ def parent_info(request, node):
     return info
 
 
-def serialize_content(request, node, content):
-    """Return the node's fields with *content* (live, a draft or a revision)."""
+def serialize_content(request, node, content, body=None):
+    """Return the node's fields with *content* (live, a draft or a revision).
+
+    *body*, when given, is the body with its links already shown current
+    (:func:`cms.links.show_current_all`, for many nodes at once).
+    """
     data = {
         "@id": node_url(request, node.path),
         "@type": node.type,
@@ -101,7 +131,9 @@ def serialize_content(request, node, content):
         "parent": parent_info(request, node),
     }
     if "body" in content:
-        data["body"] = show_current(request, content["body"])
+        if body is None:
+            body = show_current(request, content["body"])
+        data["body"] = body
     if "blob_key" in content:
         data["file"] = {
             "download": node_url(request, node.path, "@@download"),
@@ -111,21 +143,26 @@ def serialize_content(request, node, content):
         }
     if "scales" in content:
         data["width"], data["height"] = content["width"], content["height"]
-        data["scales"] = {
-            name: {
-                "download": node_url(request, node.path, f"@@images/{name}"),
-                "width": scale["width"],
-                "height": scale["height"],
-            }
-            for name, scale in content["scales"].items()
-        }
+        data["scales"] = scale_links(request, node.path, content["scales"])
     return data
+
+
+def feed_url(request, node):
+    """The Atom feed of *node*: a folder's own, else its nearest folder's."""
+    folder = next(item for item in node.lineage() if isinstance(item, Folder))
+    return node_url(request, folder.path, "@@feed")
+
+
+def node_links(request, node):
+    """Where the node's HTML page and the feed of its folder are."""
+    return {"html": node_url(request, node.path), "feed": feed_url(request, node)}
 
 
 def serialize_node(request, node, batch, draft=False):
     """Return the full representation of *node* with one *batch* of children.
 
     Those who may edit learn ``has_draft``; with *draft*, they get the draft.
+    Without a *batch* (``fields`` that leave out the listing), no ``items``.
     """
     may_edit = request.has_permission(Permission.EDIT, node)
     if draft and may_edit:
@@ -135,9 +172,11 @@ def serialize_node(request, node, batch, draft=False):
     data = serialize_content(request, node, content)
     if may_edit:
         data["has_draft"] = node.has_draft
-    data["items"] = [summary(request, row) for row in batch.items]
-    data["items_total"] = batch.total
-    data["batching"] = batch.batching(request, node.path)
+    data["links"] = node_links(request, node)
+    if batch is not None:
+        data["items"] = [summary(request, row) for row in batch.items]
+        data["items_total"] = batch.total
+        data["batching"] = batch.batching(request, node.path)
     return data
 
 
@@ -152,6 +191,19 @@ def breadcrumbs(request, node):
         for item in reversed(node.lineage())
         if request.has_permission(Permission.VIEW, item)
     ]
+
+
+def workflow_info(request, node):
+    """Return ``{"state", "title", "transitions"}``: what the caller may fire."""
+    return {
+        "state": node.state,
+        "title": STATE_TITLES[node.state],
+        "transitions": [
+            {"id": transition.id, "title": transition.title}
+            for transition in transitions_from(node)
+            if request.has_permission(transition.permission, node)
+        ],
+    }
 
 
 def serialize_user(request, user):

@@ -33,7 +33,7 @@ def node_url(
     if view:
         url += quote(view, safe="@/")
     if query:
-        url += "?" + urlencode(query)
+        url += "?" + urlencode(query, doseq=True)
     return url
 
 

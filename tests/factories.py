@@ -120,3 +120,14 @@ def find_user(dbsession, login):
 def browser_as(app, dbsession, login):
     """Return :func:`browser` for the user called *login*."""
     return browser(app, dbsession, find_user(dbsession, login))
+
+
+def png(width=600, height=300, color=(20, 90, 160)):
+    """The bytes of a PNG picture of one colour."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "PNG")
+    return buffer.getvalue()

@@ -106,3 +106,14 @@ def _operation(operation_id, summary, tags, responses, **extra):
 
 def _json_body(schema, required=True, example=None):
     return {"required": required, "content": _json(schema, example)}
+
+
+def _query(name, description, schema, **extra):
+    """A query parameter."""
+    return {
+        "name": name,
+        "in": "query",
+        "description": description,
+        "schema": schema,
+        **extra,
+    }

@@ -166,6 +166,11 @@ def _components(settings):
                 required=True,
             ),
             "Location": _header("The URL of the resource.", URI, required=True),
+            "Link": _header(
+                "The `batching` links (`first`, `prev`, `next`) as RFC 8288 "
+                'writes them: `<url>; rel="next"`. Absent when `fields` leaves '
+                "out the listing."
+            ),
         },
         "securitySchemes": {
             "bearer": {

@@ -19,6 +19,7 @@ from cms.openapi.operations import (
     _op,
 )
 from cms.openapi.search import search_parameters
+from cms.openapi.shape import node_parameters
 
 
 def _node_paths(prefix, key):
@@ -89,12 +90,21 @@ def _node_paths(prefix, key):
                 f"get{key}",
                 f"Read {where}: its fields and a batch of its children",
                 "content",
-                {**node("The node."), **moved, 304: _response_ref("NotModified")},
+                {
+                    200: _answer(
+                        "The node.",
+                        "Node",
+                        {**node_headers, "Link": _header_ref("Link")},
+                    ),
+                    **moved,
+                    304: _response_ref("NotModified"),
+                },
                 (400, *READ_ERRORS),
                 parameters=[
                     _param_ref(name)
                     for name in ("b_size", "b_after", "b_before", "version")
                 ]
+                + node_parameters()
                 + [_param_ref("If-None-Match")],
                 security=OPTIONAL_AUTH,
             ),
@@ -177,7 +187,14 @@ def _node_paths(prefix, key):
                 "Find the nodes the caller may view by their text"
                 + ("" if is_root else ", in this subtree"),
                 "navigation",
-                {200: _answer("The nodes found.", "SearchResults"), **moved},
+                {
+                    200: _answer(
+                        "The nodes found.",
+                        "SearchResults",
+                        {"Link": _header_ref("Link")},
+                    ),
+                    **moved,
+                },
                 (400, *READ_ERRORS),
                 parameters=search_parameters(),
                 security=OPTIONAL_AUTH,

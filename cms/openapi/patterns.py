@@ -10,6 +10,6 @@ NODE_NAME_PATTERN = rf"^[a-z0-9][a-z0-9_.-]{{0,{MAX_NAME_LENGTH - 1}}}$"
 CHILD_NAME_PATTERN = rf"^[a-z0-9-][a-z0-9_.-]{{0,{MAX_NAME_LENGTH - 1}}}$"
 PRINCIPAL_NAME_PATTERN = f"^{LOGIN_PATTERN.pattern}$"
 #: The cursor of ``b_after`` / ``b_before`` (:data:`cms.listing.CURSOR_PATTERN`).
-CURSOR_PATTERN = r"^-?[0-9]{1,18}\.[0-9]{1,18}$"
+CURSOR_PATTERN = r"^(-?[0-9]{1,18}|[A-Za-z0-9_-]{1,1400})\.[0-9]{1,18}$"
 #: A node's ETag (:func:`cms.conditional.node_etag`).
 NODE_ETAG_PATTERN = r'^"[0-9a-f]{32}-[0-9]+-[0-9a-f]{16}"$'

@@ -34,19 +34,13 @@ def _node_schemas():
             "state": {"type": "string", "enum": states},
             "modified": DATETIME,
             **SCHEDULE_SCHEMAS,
+            "file": _ref("FileSummary"),
+            "image": _ref("Scales"),
         },
-        (
-            "@id",
-            "@type",
-            "id",
-            "uid",
-            "title",
-            "description",
-            "state",
-            "modified",
-            *SCHEDULE,
-        ),
-        description="A child as `items` lists it: never a full node.",
+        ("@id", "@type"),
+        description="A child as `items` lists it: never a full node. Every "
+        "key but `file` (files and images) and `image` (images: their "
+        "scales) is there unless `fields` leaves it out.",
     )
     search_result = {
         **summary,
@@ -58,8 +52,8 @@ def _node_schemas():
                 "words in `<mark>`, everything else escaped.",
             },
         },
-        "required": [*summary["required"], "snippet"],
-        "description": "A node found: its summary and a snippet.",
+        "description": "A node found: its summary and a snippet (unless "
+        "`fields` leaves them out).",
     }
     search_results = _object(
         {
@@ -93,6 +87,14 @@ def _node_schemas():
             "size": {"type": "integer", "minimum": 0},
         },
         ("download", "filename", "content_type", "size"),
+    )
+    file_summary = _object(
+        {
+            "download": URI,
+            "content_type": {"type": "string"},
+            "size": {"type": "integer", "minimum": 0},
+        },
+        ("download", "content_type", "size"),
     )
     scale = _object(
         {
@@ -138,6 +140,18 @@ def _node_schemas():
         "@id", "@type", "id", "uid", "title", "description", "state",
         "created", "modified", *SCHEDULE, "parent",
     )  # fmt: skip
+    links = _object(
+        {"html": URI, "feed": URI},
+        ("html", "feed"),
+        description="The node's HTML page, and the Atom feed of its folder "
+        "(its own when it is one).",
+    )
+    child = _object(
+        {**content, "links": links},
+        ("@id", "@type"),
+        description="A child as `expand=children` shows it: a node without "
+        "children of its own, kept to `expand.children.fields` when given.",
+    )
     node = _object(
         {
             **content,
@@ -145,13 +159,26 @@ def _node_schemas():
                 "type": "boolean",
                 "description": "Only for those who may edit the node.",
             },
+            "links": links,
             "items": {"type": "array", "items": _ref("Summary")},
             "items_total": {"type": "integer", "minimum": 0},
             "batching": _ref("Batching"),
+            "@components": _object(
+                {
+                    "breadcrumbs": _ref("Breadcrumbs"),
+                    "navigation": _ref("Navigation"),
+                    "workflow": _ref("Workflow"),
+                    "children": {"type": "array", "items": child},
+                },
+                description="What `expand` asked for.",
+            ),
         },
-        (*content_required, "items", "items_total", "batching"),
+        ("@id", "@type"),
         description="A node. `body` for folders and documents; `file` for files and "
-        "images; `width`, `height` and `scales` for images.",
+        "images; `width`, `height` and `scales` for images. Every other key is "
+        "there unless `fields` leaves it out (`items`, `items_total` and "
+        f"`batching` go together); required without `fields`: "
+        f"{', '.join(f'`{key}`' for key in (*content_required, 'items'))}.",
     )
     history_entry = {
         "@id": URI,
@@ -182,6 +209,7 @@ def _node_schemas():
         "SearchResults": search_results,
         "Batching": batching,
         "FileInfo": file_info,
+        "FileSummary": file_summary,
         "Scale": scale,
         "Scales": scales,
         "Node": node,
@@ -318,8 +346,8 @@ def _node_schemas():
             {
                 "to": _string(
                     2000,
-                    description="The path (or site URL) of the new container; "
-                    "default: the current one.",
+                    description="The new container: its path, its URL or its "
+                    "uid; default: the current one.",
                     example="/about/",
                 ),
                 "id": _string(MAX_NAME_LENGTH, pattern=CHILD_NAME_PATTERN),
@@ -329,7 +357,12 @@ def _node_schemas():
         ),
         "Copy": _object(
             {
-                "to": _string(2000, example="/about/"),
+                "to": _string(
+                    2000,
+                    description="The container of the copy: its path, its URL "
+                    "or its uid.",
+                    example="/about/",
+                ),
                 "id": _string(MAX_NAME_LENGTH, pattern=CHILD_NAME_PATTERN),
             },
             ("to",),

@@ -1,18 +1,8 @@
 """The query parameters of ``@@search``."""
 
-from cms.models import CONTENT_TYPES
-from cms.openapi.builders import DATETIME, _param_ref
+from cms.openapi.builders import DATETIME, _param_ref, _query
+from cms.openapi.shape import summary_fields_parameter, type_parameter
 from cms.search.params import MAX_DEPTH, MAX_QUERY_LENGTH, MAX_START, ORDERS, SORTS
-
-
-def _query(name, description, schema, **extra):
-    return {
-        "name": name,
-        "in": "query",
-        "description": description,
-        "schema": schema,
-        **extra,
-    }
 
 
 def search_parameters():
@@ -23,13 +13,7 @@ def search_parameters():
             'words"` a phrase; any other character is plain text.',
             {"type": "string", "maxLength": MAX_QUERY_LENGTH},
         ),
-        _query(
-            "type",
-            "Only nodes of these types (repeatable).",
-            {"type": "array", "items": {"type": "string", "enum": list(CONTENT_TYPES)}},
-            style="form",
-            explode=True,
-        ),
+        type_parameter(),
         _query(
             "path",
             "Only this subtree (a URL path such as `/about/`).",
@@ -65,4 +49,5 @@ def search_parameters():
             "Where the batch starts. Taken from `batching` links.",
             {"type": "integer", "minimum": 0, "maximum": MAX_START},
         ),
+        summary_fields_parameter(),
     ]

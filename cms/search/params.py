@@ -25,6 +25,11 @@ MAX_QUERY_LENGTH = 10_000
 MAX_PATH_LENGTH = 2048
 MAX_DEPTH = 100
 MAX_START = 1_000_000
+#: Every parameter of the JSON search; any other is a 400 that names it.
+PARAMETERS = frozenset(
+    {"q", "type", "path", "depth", *RANGES, "sort_on", "sort_order", "b_size"}
+    | {"b_start", "fields"}
+)
 _SINGLE = (
     "q",
     "path",

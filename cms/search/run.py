@@ -13,7 +13,7 @@ from typing import Any
 from pyramid.request import Request
 from sqlalchemy import ColumnElement, Row, Select, false, func, select
 
-from cms.listing import SUMMARY_COLUMNS
+from cms.listing import SUMMARY_COLUMNS, with_media
 from cms.models import Node
 from cms.models.tree import subtree_bounds
 from cms.schedule import effective_date
@@ -157,9 +157,11 @@ def run_search(request: Request, context: Node, params: SearchParams) -> Results
         .subquery("batch")
     )
     page = (
-        select(*_SUMMARY, *_TEXT_COLUMNS, batch.c.items_total)
-        .select_from(batch)
-        .join(_nodes, _nodes.c.id == batch.c.id)
+        with_media(
+            select(*_SUMMARY, *_TEXT_COLUMNS, batch.c.items_total)
+            .select_from(batch)
+            .join(_nodes, _nodes.c.id == batch.c.id)
+        )
         .outerjoin(search_index, search_index.c.node_id == batch.c.id)
         .order_by(*_ordered(batch, ascending))
     )

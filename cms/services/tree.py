@@ -4,11 +4,13 @@ Each takes the tree lock first (:mod:`.locks`), so that its checks see the
 tree it writes to.
 """
 
+import uuid
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from cms.links import PREFIX
 from cms.models import Node
 from cms.models.tree import (
     InvalidMove,
@@ -42,19 +44,39 @@ def tree_error(error: TreeError, field: str = "id") -> ServiceError:
     return Invalid.field(field, str(error))
 
 
+#: What ``to`` may be, said when it is none of them.
+TARGET = "The path of the target, like /about/, its URL or its uid."
+
+
 def resolve_target(dbsession: Session, caller: Caller, to: Any) -> Node:
-    """Return the node at the path (or site URL) *to*, or refuse it."""
+    """Return the node *to* names (its path, site URL or uid), or refuse it."""
     if not isinstance(to, str) or not to:
-        raise Invalid.field("to", "The path of the target, like /about/.")
+        raise Invalid.field("to", TARGET)
     base = caller.site_url
     if to.startswith(base + "/"):
         to = to[len(base) :]
+    uid = as_uid(to.removeprefix(PREFIX).rstrip("/") if to.startswith(PREFIX) else to)
+    if uid is not None:
+        path = dbsession.scalar(select(Node.path).where(Node.uid == uid))
+        if path is None:
+            raise Invalid.field("to", "There is no node with this uid.")
+        to = path
     if not to.startswith("/") or len(to) > 2000:
-        raise Invalid.field("to", "The path of the target, like /about/.")
+        raise Invalid.field("to", TARGET)
     target = load_node(dbsession, to)
     if target is None:
         raise Invalid.field("to", "There is no node at this path.")
     return target
+
+
+def as_uid(text: str) -> uuid.UUID | None:
+    """The uid *text* spells (32 hex digits, with dashes or not), or None."""
+    if len(text) > 36:
+        return None
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
 
 
 def move(dbsession: Session, caller: Caller, node: Node, data: dict[str, Any]) -> Node:

@@ -4,7 +4,7 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPMovedPerma
 from pyramid.view import view_config, view_defaults
 
 from cms.conditional import answer_conditional_get
-from cms.listing import children_batch, parse_batch_params
+from cms.listing import children_batch, parse_batch_params, parse_order
 from cms.meta import page_meta
 from cms.models import Node
 from cms.navigation import navigation, parse_depth
@@ -14,6 +14,7 @@ from cms.responses import wants_json
 from cms.security.trimming import viewable_children
 from cms.serializers import breadcrumbs, markers, serialize_node, thumbnails
 from cms.urls import came_through_api, node_url
+from cms.views.node_json import node_json
 from cms.workflow import TRANSITIONS, transitions_from
 
 PAGE = "cms:templates/content/view.jinja2"
@@ -45,6 +46,8 @@ class NodeViews:
                 location += "?" + request.query_string
             raise HTTPMovedPermanently(location=location)
         draft = wants_draft(request, node)
+        if wants_json(request):
+            return node_json(request, node, draft)
         size, after, before = parse_batch_params(request)
         batch = children_batch(
             request.dbsession,
@@ -53,11 +56,9 @@ class NodeViews:
             after,
             before,
             viewable_children(request, node),
+            parse_order(request),
         )
         data = serialize_node(request, node, batch, draft=draft)
-        if wants_json(request):
-            answer_conditional_get(request, node, data, variant="json")
-            return data
         # The page shows more than the node: its frame (breadcrumbs, toolbar,
         # the user's name and CSRF token). All of it is built here, so that the
         # tag covers everything the template renders.

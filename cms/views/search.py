@@ -5,15 +5,18 @@ from pyramid.view import view_config, view_defaults
 from sqlalchemy import select
 from webob.multidict import MultiDict
 
+from cms.listing import link_header
 from cms.models import CONTENT_TYPES, Node
 from cms.page import FRAME, page_frame
 from cms.permissions import Permission
 from cms.responses import wants_json
-from cms.search.params import SORTS, parse_search_params
+from cms.search.params import PARAMETERS, SORTS, parse_search_params
 from cms.search.run import Results, run_search
 from cms.security.visibility import viewable_nodes
 from cms.serializers import summary
+from cms.shape import SUMMARY_KEYS, keep, parse_fields
 from cms.urls import link_url, node_url
+from cms.views.node_json import refuse_unknown
 
 PAGE = "cms:templates/search/results.jinja2"
 
@@ -90,7 +93,13 @@ class SearchViews:
 
     @view_config(accept="application/json", renderer="json")
     def search_json(self):
-        return self.results()[0]
+        refuse_unknown(self.request, PARAMETERS)
+        fields = parse_fields(self.request, "fields", SUMMARY_KEYS)
+        data = self.results()[0]
+        link_header(self.request, data["batching"])
+        if fields is not None:
+            data["items"] = [keep(item, fields) for item in data["items"]]
+        return data
 
     @view_config(accept="text/html", renderer=PAGE)
     # A client whose Accept header names neither still gets the page.

@@ -15,6 +15,7 @@ from cms.forms import FORM_POST
 from cms.models import Node
 from cms.permissions import Permission
 from cms.security.visibility import public_count
+from cms.serializers import workflow_info
 from cms.services import content
 from cms.services.errors import Invalid
 from cms.urls import node_url
@@ -22,18 +23,6 @@ from cms.validation import read_json
 from cms.workflow import PUBLISHED, STATE_TITLES, TRANSITIONS, transitions_from
 
 CONFIRM = "cms:templates/edit/transition.jinja2"
-
-
-def workflow_info(request, node):
-    return {
-        "state": node.state,
-        "title": STATE_TITLES[node.state],
-        "transitions": [
-            {"id": transition.id, "title": transition.title}
-            for transition in transitions_from(node)
-            if request.has_permission(transition.permission, node)
-        ],
-    }
 
 
 @view_defaults(
