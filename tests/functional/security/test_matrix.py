@@ -64,6 +64,34 @@ def test_node_json(testapp, site, caller):
 
 
 @pytest.mark.parametrize("caller", CALLERS)
+def test_node_json_expanded(testapp, site, caller):
+    """``expand`` and ``fields`` show no more than the views they embed."""
+    headers = site.json_headers[caller]
+    query = (
+        "?expand=breadcrumbs,navigation,workflow,children&fields=title,items"
+        "&expand.children.fields=title,body,parent&sort_on=title"
+    )
+    for path in PATHS:
+        status = expected(caller, path, "view")
+        response = testapp.get(path + query, headers=headers, status=status)
+        assert_no_leak(response, caller)
+        if status != 200:
+            continue
+        data = response.json
+        components = data.pop("@components")
+        assert set(data) == {"@id", "@type", "title", "items"}
+        children = sorted(
+            "http://example.com" + child
+            for child in ORACLE.visible_children(caller, path)
+        )
+        assert sorted(child["@id"] for child in components["children"]) == children
+        assert sorted(item["@id"] for item in data["items"]) == children
+        for name in ("breadcrumbs", "navigation", "workflow"):
+            alone = testapp.get(f"{path}@@{name}", headers=headers).json
+            assert components[name] == alone, (caller, path, name)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
 def test_node_api_prefix(testapp, site, caller):
     headers = dict(site.json_headers[caller], Accept="text/html")
     for path in PATHS:
