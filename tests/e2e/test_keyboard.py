@@ -163,3 +163,37 @@ def test_rename_and_delete_in_contents_with_keys(editor):
     expect(editor.locator("h1")).to_have_text("Contents of “Keys”")
     expect(editor.locator("tr[data-id=third]")).to_have_count(0)
     expect(editor.locator("tr[data-id=second]")).to_have_count(1)
+
+
+#: The controls smaller than a finger (or than 24 by 24 px anywhere): buttons,
+#: fields and the toolbar's links are 44 px high on a phone; check boxes,
+#: radio buttons and all the rest at least 24 by 24 px.
+SMALL_TARGETS = """(phone) => {
+    const tall = 'button, select, textarea, nav.toolbar a, a.button, '
+        + 'input:not([type=checkbox], [type=radio], [type=hidden])';
+    const all = tall + ', input[type=checkbox], input[type=radio]';
+    const small = [];
+    for (const root of document.querySelectorAll('main, nav.toolbar')) {
+        for (const el of root.querySelectorAll(all)) {
+            const box = el.getBoundingClientRect();
+            if (!box.width || getComputedStyle(el).visibility !== 'visible') continue;
+            const least = phone && el.matches(tall) ? 44 : 24;
+            if (box.height < least - 0.5 || box.width < 23.5) {
+                small.push(`${el.outerHTML.slice(0, 80)} ${box.width}x${box.height}`);
+            }
+        }
+    }
+    return small;
+}"""
+
+
+@pytest.mark.parametrize(("name", "path"), PAGES, ids=[name for name, _ in PAGES])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_targets_are_big_enough_to_tap(editor, name, path, width):
+    editor.set_viewport_size({"width": width, "height": 900})
+    try:
+        assert editor.goto(path).status == 200
+        small = editor.evaluate(SMALL_TARGETS, width <= 640)
+    finally:
+        editor.set_viewport_size({"width": 1280, "height": 900})
+    assert small == []
