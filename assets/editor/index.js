@@ -77,12 +77,14 @@ function arrowKeys(toolbar) {
       makeStop(event.target);
     }
   });
-  return function keepStop() {
+  function keepStop() {
     const list = reachable();
     if (list.length && !list.some((b) => b.tabIndex === 0)) {
       makeStop(list[0]);
     }
-  };
+  }
+  makeStop(reachable()[0]);
+  return keepStop;
 }
 
 function mount(textarea) {

@@ -150,6 +150,11 @@ def test_the_toolbar_is_one_tab_stop_with_arrow_keys(admin):
     admin.keyboard.press("Tab")
     first = bar.get_by_role("button", name="Paragraph")
     expect(first).to_be_focused()
+    # One stop: the next Tab is the text, the one before the toolbar again.
+    admin.keyboard.press("Tab")
+    expect(body).to_be_focused()
+    admin.keyboard.press("Shift+Tab")
+    expect(first).to_be_focused()
     admin.keyboard.press("ArrowRight")
     expect(bar.get_by_role("button", name="Heading 2")).to_be_focused()
     admin.keyboard.press("End")

@@ -30,7 +30,9 @@ PAGES = [
 
 #: Marks the controls Tab should reach, each with its number (data-kb), and
 #: returns how each is described. Of a group of radio buttons, Tab reaches
-#: the one checked (the arrow keys move within the group).
+#: the one checked (the arrow keys move within the group); of a toolbar
+#: (the rich-text editor's), its one stop: the arrow keys move within it
+#: (tests/e2e/test_chooser.py).
 MARK_FOCUSABLE = """() => {
     const selector = 'a[href], button, input:not([type=hidden]), select, '
         + 'textarea, summary, [contenteditable=true], [tabindex]';
@@ -42,6 +44,7 @@ MARK_FOCUSABLE = """() => {
     for (const root of document.querySelectorAll('main, nav.toolbar')) {
         for (const el of root.querySelectorAll(selector)) {
             if (!shown(el)) continue;
+            if (el.closest('[role=toolbar]') && el.tabIndex < 0) continue;
             if (el.type === 'radio') {
                 const group = (el.form ? el.form.id : '') + ' ' + el.name;
                 const checked = document.querySelector(
