@@ -113,6 +113,10 @@ class ApiToken(Base):
     )
     expires: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_used: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: ``write``: whatever its user may do; ``read``: every write refused.
+    scope: Mapped[str] = mapped_column(
+        String(10), default="write", server_default="write"
+    )
 
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 

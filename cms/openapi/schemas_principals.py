@@ -21,6 +21,11 @@ def _principal_schemas():
         "created": DATETIME,
         "expires": NULLABLE_DATETIME,
         "last_used": NULLABLE_DATETIME,
+        "scope": {
+            "type": "string",
+            "enum": ["write", "read"],
+            "description": "`read`: every write with the token is refused (403).",
+        },
     }
     token_options = {
         "title": _string(200),
@@ -84,7 +89,7 @@ def _principal_schemas():
             ("token", "id", "expires"),
         ),
         "Token": _object(token, tuple(token)),
-        "NewToken": _object(token_options),
+        "NewToken": _object({**token_options, "scope": token["scope"]}),
         "CreatedToken": _object(
             {**token, "token": {"type": "string"}}, (*token, "token")
         ),

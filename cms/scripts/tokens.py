@@ -17,6 +17,9 @@ def add_arguments(parser):
     create.add_argument("login")
     create.add_argument("--title", default="cms-admin")
     create.add_argument("--expires-in", type=int, help="seconds (default: never)")
+    create.add_argument(
+        "--read-only", action="store_true", help="a token that every write refuses"
+    )
     listing = actions.add_parser("list", help="list a user's tokens")
     listing.add_argument("login")
     revoke = actions.add_parser("revoke", help="revoke a token by its id")
@@ -41,8 +44,12 @@ def run(request, args):
         if args.expires_in is not None and not 60 <= args.expires_in <= MAX_LIFETIME:
             print("--expires-in: from 60 seconds to one year.", file=sys.stderr)
             return 1
-        token, secret = create_token(dbsession, user, args.title, args.expires_in)
-        print(f"Token {token.id} for {user.login} (shown once):")
+        scope = "read" if args.read_only else "write"
+        token, secret = create_token(
+            dbsession, user, args.title, args.expires_in, scope
+        )
+        kind = "read-only token" if args.read_only else "token"
+        print(f"{kind.capitalize()} {token.id} for {user.login} (shown once):")
         print(secret)
         return 0
     tokens = dbsession.scalars(
@@ -52,6 +59,6 @@ def run(request, args):
         expires, used = token.expires or "never", token.last_used or "never"
         print(
             f"{token.id}\t{token.title}\tcreated {token.created:%Y-%m-%d %H:%M}"
-            f"\texpires {expires}\tlast used {used}"
+            f"\texpires {expires}\tlast used {used}\t{token.scope}"
         )
     return 0

@@ -12,6 +12,7 @@ from pyramid.httpexceptions import HTTPUnauthorized
 from cms.permissions import Permission
 from cms.security.csrf import SessionRowCSRFStoragePolicy, needs_csrf_check
 from cms.security.policy import BAD_CREDENTIALS, SecurityPolicy
+from cms.security.tokens import refuse_writes_of_read_tokens
 
 
 def refuse_bad_credentials(event: NewRequest) -> None:
@@ -44,5 +45,6 @@ def includeme(config: Configurator) -> None:
         callback=needs_csrf_check,
     )
     config.add_subscriber(refuse_bad_credentials, NewRequest)
+    config.add_subscriber(refuse_writes_of_read_tokens, NewRequest)
     # request.client_addr, and the scheme behind a trusted proxy.
     config.include("cms.security.addresses")

@@ -10,6 +10,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from pyramid.events import NewRequest
 from sqlalchemy import or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ from cms.models import ApiToken, User
 from cms.models.meta import utcnow
 from cms.outage import database_unreachable
 from cms.security.identity import token_digest
-from cms.services.errors import Invalid
+from cms.services.errors import Forbidden, Invalid
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,11 @@ PREFIX = "cms_"
 #: How stale ``last_used`` may get before it is written again.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
+
+#: What a token may do: ``read`` tokens are refused every write.
+SCOPES = ("write", "read")
+#: The methods that read: all a ``read`` token may send.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 #: The longest a token may live (one year).
 MAX_LIFETIME = 365 * 24 * 3600
@@ -51,14 +57,30 @@ def token_options(
     return title, expires_in
 
 
+def token_scope(data: dict[str, Any]) -> str:
+    """Return the ``scope`` a request body asks for (default ``write``), or 400."""
+    scope = data.get("scope", "write")
+    if scope not in SCOPES:
+        raise Invalid.field("scope", "read or write.")
+    return scope
+
+
 def create_token(
-    dbsession: Session, user: User, title: str = "", expires_in: int | None = None
+    dbsession: Session,
+    user: User,
+    title: str = "",
+    expires_in: int | None = None,
+    scope: str = "write",
 ) -> tuple[ApiToken, str]:
     """Make a token for *user*; return ``(row, secret)``: the secret is not stored."""
     secret = PREFIX + secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(seconds=expires_in) if expires_in else None
     token = ApiToken(
-        user_id=user.id, token_hash=token_digest(secret), title=title, expires=expires
+        user_id=user.id,
+        token_hash=token_digest(secret),
+        title=title,
+        expires=expires,
+        scope=scope,
     )
     dbsession.add(token)
     dbsession.flush()
@@ -110,4 +132,16 @@ def serialize_token(token: ApiToken) -> dict[str, Any]:
         "created": token.created,
         "expires": token.expires,
         "last_used": token.last_used,
+        "scope": token.scope,
     }
+
+
+def refuse_writes_of_read_tokens(event: NewRequest) -> None:
+    """Answer 403 at once to a write sent with a ``read`` token."""
+    request = event.request
+    if request.method in READ_METHODS or "HTTP_AUTHORIZATION" not in request.environ:
+        return
+    identity = request.identity
+    token = identity.token if identity is not None else None
+    if token is not None and token.scope == "read":
+        raise Forbidden("This token may only read: it was made for reading.")

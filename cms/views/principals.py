@@ -16,7 +16,12 @@ from cms.permissions import Permission
 from cms.responses import refusal_response
 from cms.schemas import check_fields
 from cms.security.guesses import CURRENT, current_password_error, keep_counts
-from cms.security.tokens import create_token, serialize_token, token_options
+from cms.security.tokens import (
+    create_token,
+    serialize_token,
+    token_options,
+    token_scope,
+)
 from cms.serializers import serialize_group, serialize_user
 from cms.services.errors import Invalid
 from cms.services.principals import (
@@ -148,9 +153,12 @@ class Tokens(AccountViews):
     @view_config(request_method="POST", subpath=0)
     def create(self):
         data = read_json(self.request)
-        check_fields(data, {"title", "expires_in"})
+        check_fields(data, {"title", "expires_in", "scope"})
         title, expires_in = token_options(data)
-        token, secret = create_token(self.dbsession, self.user, title, expires_in)
+        scope = token_scope(data)
+        token, secret = create_token(
+            self.dbsession, self.user, title, expires_in, scope
+        )
         self.request.response.status = 201
         return {**serialize_token(token), "token": secret}
 

@@ -508,6 +508,15 @@ def test_groups_delete_refuses_admins_and_unknown_groups(cms_admin, db):
 # -- tokens --------------------------------------------------------------------
 
 
+def test_tokens_create_read_only(cms_admin, db):
+    code, out, err = cms_admin("tokens", "create", "admin", "--read-only")
+    assert (code, err) == (0, "")
+    assert out.startswith("Read-only token")
+    with db() as session:
+        assert load_token(session, out.splitlines()[-1]).scope == "read"
+    assert cms_admin("tokens", "list", "admin")[1].rstrip().endswith("read")
+
+
 def test_tokens_create_prints_a_working_secret_once(
     cms_admin, db, scratch_url, tmp_path
 ):
