@@ -16,7 +16,7 @@ from cms.openapi.components import _components
 from cms.openapi.operations import OPTIONAL_AUTH
 from cms.openapi.paths_nodes import _node_paths
 from cms.openapi.paths_site import _site_paths
-from cms.urls import site_url
+from cms.urls import node_url, site_url
 
 __all__ = ["openapi_document"]
 
@@ -100,6 +100,10 @@ def openapi_document(request):
             "title": "cms JSON API",
             "version": _version(),
             "description": DESCRIPTION,
+        },
+        "externalDocs": {
+            "description": "This document, presented for people.",
+            "url": node_url(request, "/", "@@api-docs"),
         },
         "servers": [{"url": site_url(request), "description": "This site."}],
         "tags": [{"name": name, "description": text} for name, text in TAGS],

@@ -1,10 +1,20 @@
-"""``GET /@@openapi.json``: the OpenAPI 3.0 document of the JSON API."""
+"""``GET /@@openapi.json``: the OpenAPI 3.0 document of the JSON API;
+``GET /@@api-docs``: a page that presents it to people.
+
+The page is Swagger UI (``cms/static/vendor/swagger-ui/``, see
+:mod:`cms.assets`), started by ``cms/static/api-docs.js`` with the document's
+URL from the page: the Content-Security-Policy allows no inline script.
+"""
 
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.view import view_config
 
+from cms.assets import swagger_ui_url
 from cms.models import Node
 from cms.openapi import openapi_document
+from cms.urls import node_url
+
+API_DOCS = "cms:templates/site/api_docs.jinja2"
 
 
 @view_config(
@@ -17,3 +27,27 @@ from cms.openapi import openapi_document
 )
 def openapi_view(root, request):
     return openapi_document(request)
+
+
+@view_config(
+    context=Node,
+    name="api-docs",
+    site_root=True,
+    subpath=0,
+    request_method=("GET", "HEAD"),
+    renderer=API_DOCS,
+    permission=NO_PERMISSION_REQUIRED,
+)
+def api_docs_view(root, request):
+    return {
+        "title": "API documentation",
+        "openapi_url": node_url(request, "/", "@@openapi.json"),
+        "stylesheets": [
+            swagger_ui_url(request, "swagger-ui.css"),
+            request.static_url("cms:static/api-docs.css"),
+        ],
+        "scripts": [
+            swagger_ui_url(request, "swagger-ui-bundle.js"),
+            request.static_url("cms:static/api-docs.js"),
+        ],
+    }

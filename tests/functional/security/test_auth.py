@@ -9,6 +9,7 @@ import pytest
 import webtest
 from sqlalchemy import select, update
 
+from cms.assets import swagger_ui_static_name
 from cms.models import LoginSession
 from cms.models.meta import utcnow
 from cms.security.sessions import COOKIE_NAME
@@ -445,7 +446,10 @@ def test_only_a_few_views_are_public(app):
         "__static/",
         # The editor's hashed bundle (cms/assets.py).
         "__static-editor/",
+        # Swagger UI's files, under their version (cms/assets.py).
+        f"__{swagger_ui_static_name()}/",
         "openapi.json",
+        "api-docs",
         # They list only what anonymous readers may view, whoever asks.
         "sitemap.xml",
         "robots.txt",
