@@ -102,7 +102,7 @@ def openapi_document(request):
             "description": DESCRIPTION,
         },
         "externalDocs": {
-            "description": "This document, presented for people.",
+            "description": "This document for people: its operations listed, to try.",
             "url": node_url(request, "/", "@@api-docs"),
         },
         "servers": [{"url": site_url(request), "description": "This site."}],

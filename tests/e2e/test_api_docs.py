@@ -1,0 +1,77 @@
+"""``/@@api-docs`` in Chromium: Swagger UI lists the API's operations.
+
+An anonymous reader opens the page, sees the operations of the OpenAPI
+document grouped by tag, opens the search operation, tries it against the
+site and gets its answer; all with the site's Content-Security-Policy
+unchanged: nothing refused, no script error, no request to another site.
+"""
+
+from urllib.parse import urlsplit
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import new_page
+
+#: The search operation at the root (cms/openapi/paths_nodes.py).
+SEARCH = "#operations-navigation-searchRoot"
+
+
+def watch(page, site):
+    """Record console errors, refusals of the policy and foreign requests."""
+    seen = {"console": [], "foreign": []}
+    page.on(
+        "console",
+        lambda message: (
+            (
+                message.type == "error"
+                or "Content Security Policy" in message.text
+                or "Content-Security-Policy" in message.text
+            )
+            and seen["console"].append(f"{message.type}: {message.text}")
+        ),
+    )
+    origin = urlsplit(site.url)
+    page.on(
+        "request",
+        lambda request: (
+            urlsplit(request.url)[:2] != origin[:2]
+            and not request.url.startswith("data:")
+            and seen["foreign"].append(request.url)
+        ),
+    )
+    return seen
+
+
+def test_an_anonymous_reader_sees_and_tries_the_operations(chromium, site, screenshots):
+    page = new_page(chromium, site)
+    seen = watch(page, site)
+    page.goto("/@@api-docs")
+    expect(page).to_have_title("API documentation \N{EN DASH} Demo site")
+    download = page.locator('a[download][href$="/@@openapi.json"]')
+    expect(download).to_be_visible()
+
+    # The document's title, its tags and their operations.
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("cms JSON API")
+    expect(page.locator(".opblock-tag-section")).to_have_count(10)
+    search = page.locator(SEARCH)
+    expect(search.locator(".opblock-summary-path")).to_have_text("/@@search")
+    assert page.locator(".opblock").count() > 50
+    screenshots(page, "operations")
+
+    # Opened: its parameters, with the search words first.
+    search.locator(".opblock-summary").first.click()
+    parameters = search.locator(".parameters tbody tr")
+    expect(parameters.first.locator(".parameter__name")).to_contain_text("q")
+    # Tried against the site itself.
+    search.locator(".try-out__btn").click()
+    search.locator('tr[data-param-name="q"] input').fill("welcome")
+    search.locator(".execute").click()
+    answer = search.locator(".live-responses-table tr.response")
+    expect(answer.locator(".response-col_status")).to_have_text("200")
+    expect(search.locator(".live-responses-table")).to_contain_text('"items_total"')
+    screenshots(page, "search-tried")
+
+    assert page.js_errors == []
+    assert seen["console"] == []
+    assert seen["foreign"] == []
+    page.context.close()
