@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import new_page
+from tests.e2e.conftest import ARTIFACTS, new_page, nu_errors
 
 #: The search operation at the root (cms/openapi/paths_nodes.py).
 SEARCH = "#operations-navigation-searchRoot"
@@ -74,4 +74,13 @@ def test_an_anonymous_reader_sees_and_tries_the_operations(chromium, site, scree
     assert page.js_errors == []
     assert seen["console"] == []
     assert seen["foreign"] == []
+    page.context.close()
+
+
+def test_the_page_as_served_is_valid_html(chromium, site):
+    page = new_page(chromium, site)
+    html = page.request.get("/@@api-docs").body()
+    folder = ARTIFACTS / "test_api_docs_html"
+    folder.mkdir(parents=True, exist_ok=True)
+    assert nu_errors({"api-docs": html}, folder) == []
     page.context.close()
