@@ -4,6 +4,8 @@ An anonymous reader opens the page, sees the operations of the OpenAPI
 document grouped by tag, opens the search operation, tries it against the
 site and gets its answer; all with the site's Content-Security-Policy
 unchanged: nothing refused, no script error, no request to another site.
+A logged-in user's "Try it out" writes with the session (the page's CSRF
+token goes along). The page as served is valid HTML.
 """
 
 from urllib.parse import urlsplit
@@ -84,3 +86,18 @@ def test_the_page_as_served_is_valid_html(chromium, site):
     folder.mkdir(parents=True, exist_ok=True)
     assert nu_errors({"api-docs": html}, folder) == []
     page.context.close()
+
+
+def test_a_logged_in_user_tries_a_write_with_the_session(admin, site):
+    """The page's CSRF token goes with "Try it out": a write from the session."""
+    admin.goto("/@@api-docs")
+    create = admin.locator("#operations-auth-createToken")
+    create.locator(".opblock-summary").first.click()
+    create.locator(".try-out__btn").click()
+    create.locator("textarea.body-param__text").fill('{"title": "from the docs"}')
+    create.locator(".execute").click()
+    answer = create.locator(".live-responses-table tr.response")
+    expect(answer.locator(".response-col_status")).to_have_text("201")
+    expect(answer).to_contain_text('"title": "from the docs"')
+    admin.goto("/@@preferences")
+    expect(admin.locator("#tokens")).to_contain_text("from the docs")
