@@ -5,18 +5,15 @@ and run in a process of its own, with the token the README tells how to get
 (``POST /@@login``) in ``CMS_TOKEN`` and the site in ``CMS_URL``: it reads,
 lists with ``fields`` and ``expand``, searches, creates, updates with
 ``If-Match``, uploads, moves and deletes. Twice, since the README says it
-can be run again. With httpx when it is installed; else through the
-stand-in in ``httpx_stand_in/`` (requests underneath).
+can be run again. With httpx, as the README says (the test extra has it).
 """
 
-import importlib.util
 import json
 import os
 import re
 import subprocess
 import sys
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -24,7 +21,6 @@ from tests.e2e.conftest import ADMIN_PASSWORD, ROOT
 
 README = ROOT / "README.md"
 SECTION = "API in ten minutes"
-STAND_IN = Path(__file__).parent / "httpx_stand_in"
 
 
 def readme_example():
@@ -56,9 +52,6 @@ def example(tmp_path_factory):
 
 def run(example, site, token):
     env = {**os.environ, "CMS_URL": site.url, "CMS_TOKEN": token}
-    if importlib.util.find_spec("httpx") is None:
-        paths = [str(STAND_IN), env.get("PYTHONPATH", "")]
-        env["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
     done = subprocess.run(
         [sys.executable, str(example)],
         capture_output=True,
