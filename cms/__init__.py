@@ -28,6 +28,8 @@ def main(global_config, **settings):
         config.include(".validation")
         # Headers every response carries.
         config.include(".headers")
+        # Calls from the pages of other origins (cms.cors_origins).
+        config.include(".cors")
         # Root factory and the one-query traverser.
         config.include(".traversal")
         # Identity, permissions, CSRF.

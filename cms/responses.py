@@ -52,14 +52,18 @@ TITLES = {
 def wants_json(request):
     """Return whether the client wants JSON rather than a page.
 
-    It does when it came through ``/++api++``. A request with a bearer token
-    or a JSON body is an integrator's: JSON unless its Accept header prefers
-    HTML (``*/*`` does not). Anyone else gets JSON only when their Accept
-    header prefers it.
+    It does when it came through ``/++api++``. A request with credentials in
+    its Authorization header (a bearer token, or one the site refuses as not
+    one) or a JSON body is an integrator's: JSON unless its Accept header
+    prefers HTML (``*/*`` does not). Anyone else gets JSON only when their
+    Accept header prefers it.
     """
     if came_through_api(request):
         return True
-    integrator = request.content_type == "application/json" or _has_bearer(request)
+    integrator = (
+        request.content_type == "application/json"
+        or "HTTP_AUTHORIZATION" in request.environ
+    )
     order = ["application/json", "text/html"]
     if not integrator:
         order.reverse()
@@ -67,11 +71,6 @@ def wants_json(request):
     if not offers:
         return integrator
     return offers[0][0] == "application/json"
-
-
-def _has_bearer(request):
-    scheme = request.environ.get("HTTP_AUTHORIZATION", "").lstrip()[:7]
-    return scheme.lower() == "bearer "
 
 
 def error_type(exc):
@@ -99,10 +98,7 @@ def error_response(request, exc, message=None, errors=None, frame=None, page=Non
     status = exc.status_int
     message = message or exc.detail or exc.explanation or TITLES.get(status, exc.title)
     if wants_json(request):
-        body = {"type": error_type(exc), "message": message}
-        if errors:
-            body["errors"] = errors
-        response = render_to_response("json", {"error": body}, request=request)
+        response = json_error(request, exc, message, errors)
     else:
         values = {
             "status": status,
@@ -122,6 +118,14 @@ def error_response(request, exc, message=None, errors=None, frame=None, page=Non
         if name in exc.headers:
             response.headers[name] = exc.headers[name]
     return response
+
+
+def json_error(request, exc, message, errors=None):
+    """Return the contract's JSON error for *exc*, its status not yet set."""
+    body = {"type": error_type(exc), "message": message}
+    if errors:
+        body["errors"] = errors
+    return render_to_response("json", {"error": body}, request=request)
 
 
 def forbidden_response(request, exc):

@@ -12,7 +12,8 @@ environment variable   setting
 ``CMS_BLOB_DIR``       ``cms.blob_dir``
 =====================  =============================
 
-and ``CMS_TRUSTED_PROXIES`` gives ``cms.trusted_proxies``.
+and ``CMS_TRUSTED_PROXIES`` gives ``cms.trusted_proxies``,
+``CMS_CORS_ORIGINS`` ``cms.cors_origins``.
 
 Paths (``cms.theme_dir``) are made absolute at start, so that a theme is
 found whatever the process's working directory becomes later.
@@ -25,6 +26,7 @@ from typing import Any
 from pyramid.settings import falsey, truthy
 
 from cms.security.addresses import parse_networks
+from cms.security.origins import parse_origins
 
 #: Environment variables that override a setting when they are set.
 ENVIRONMENT_OVERRIDES = {
@@ -33,6 +35,7 @@ ENVIRONMENT_OVERRIDES = {
     "CMS_SECRET": "cms.secret",
     "CMS_BLOB_DIR": "cms.blob_dir",
     "CMS_TRUSTED_PROXIES": "cms.trusted_proxies",
+    "CMS_CORS_ORIGINS": "cms.cors_origins",
 }
 
 #: Defaults for every setting the application reads.
@@ -54,6 +57,8 @@ DEFAULTS = {
     "cms.token_max_age": str(30 * 24 * 3600),
     # Proxies whose X-Forwarded-For / -Proto are believed (addresses, CIDR).
     "cms.trusted_proxies": "",
+    # Origins whose pages may call the JSON API with a bearer token (CORS).
+    "cms.cors_origins": "",
     # Where uploaded files are kept (required).
     "cms.blob_dir": "",
     "cms.max_upload_bytes": str(50 * 1024 * 1024),
@@ -127,6 +132,7 @@ def load_settings(
         if not low <= result[key] <= high:
             raise ValueError(f"{key} must be from {low} to {high}, not {result[key]}.")
     result["cms.trusted_proxies"] = parse_networks(result["cms.trusted_proxies"])
+    result["cms.cors_origins"] = parse_origins(result["cms.cors_origins"])
     result["cms.theme_dir"] = _folder("cms.theme_dir", result["cms.theme_dir"])
     return result
 

@@ -132,7 +132,11 @@ def _components(settings):
         for name, description in ERRORS.values()
     }
     responses["Unauthorized"]["headers"] = {
-        "WWW-Authenticate": _header('`Bearer realm="cms"`', required=True)
+        "WWW-Authenticate": _header(
+            '`Bearer realm="cms"`, with `error="invalid_token"` when the token '
+            "sent is not valid (any more).",
+            required=True,
+        )
     }
     responses["TooManyRequests"]["headers"] = {
         "Retry-After": _header("Seconds to wait.", {"type": "integer"})
@@ -161,7 +165,8 @@ def _components(settings):
             ),
             "LastModified": _header("When the node was last changed.", required=True),
             "Vary": _header(
-                "`Accept`: the same URL answers HTML or JSON.",
+                "`Accept, Origin`: the same URL answers HTML or JSON, and "
+                "carries CORS headers for the origins in `cms.cors_origins` only.",
                 {"type": "string", "pattern": "Accept"},
                 required=True,
             ),

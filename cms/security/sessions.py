@@ -17,6 +17,7 @@ from webob.cookies import SignedCookieProfile
 from cms.models import LoginSession, User
 from cms.models.meta import utcnow
 from cms.security.identity import token_digest
+from cms.security.origins import comes_from_elsewhere
 
 COOKIE_NAME = "cms_session"
 
@@ -37,8 +38,13 @@ def cookie_profile(request: Request) -> SignedCookieProfile:
 
 
 def cookie_secret(request: Request) -> str | None:
-    """Return the session secret from the request's cookie, if it is signed."""
-    if COOKIE_NAME not in request.cookies:
+    """Return the session secret from the request's cookie, if it is signed.
+
+    A request sent by a page of another origin has none: the browser adds
+    the cookie to it, but that page must neither read what the user may
+    see nor act in their name (nor log them out). It may use a bearer token.
+    """
+    if COOKIE_NAME not in request.cookies or comes_from_elsewhere(request):
         return None
     try:
         value = cookie_profile(request).get_value()

@@ -22,10 +22,11 @@ from cms.models import ApiToken, Node
 from cms.responses import error_response, wants_json
 from cms.schemas import check_fields
 from cms.security.guesses import check_password, keep_counts
+from cms.security.origins import comes_from_elsewhere
 from cms.security.tokens import create_token, token_options
 from cms.services.errors import Invalid
 from cms.services.principals import find_user
-from cms.urls import safe_came_from, site_url
+from cms.urls import safe_came_from
 from cms.validation import read_json
 
 LOGIN = "cms:templates/auth/login.jinja2"
@@ -59,7 +60,6 @@ class LoginViews:
     @view_config(name="login", request_method="POST")
     def login(self):
         request = self.request
-        refuse_cross_site(request)
         if is_json_request(request):
             data = read_json(request)
             check_fields(
@@ -74,6 +74,7 @@ class LoginViews:
                 )
             title, expires_in = token_options(data, default_title="Login")
         elif request.content_type in FORM_TYPES:
+            refuse_cross_site(request)
             try:
                 credentials = (
                     request.POST.get("login", ""),
@@ -123,26 +124,22 @@ class LoginViews:
                 delete(ApiToken).where(ApiToken.id == identity.token.id)
             )
             return HTTPNoContent()
-        headers = forget(request)
+        # The cookie of a request from another origin is not its to drop.
+        headers = [] if comes_from_elsewhere(request) else forget(request)
         if wants_json(request):
             return HTTPNoContent(headers=headers)
         return HTTPSeeOther(location=safe_came_from(request, "/"), headers=headers)
 
 
 def refuse_cross_site(request):
-    """Refuse a login posted from another site's page (login CSRF).
+    """Refuse a login form posted from another site's page (login CSRF).
 
     Browsers say where a form was posted from in ``Origin``; integrators'
-    clients send none and are not affected.
+    clients send none and are not affected. A JSON login sets no cookie: a
+    page of an origin in ``cms.cors_origins`` may use it to get a token.
     """
-    origin = request.headers.get("Origin")
-    if origin and origin not in {_origin(site_url(request)), request.host_url}:
+    if comes_from_elsewhere(request):
         raise HTTPBadRequest("A login from another site's page is refused.")
-
-
-def _origin(url):
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
 def login_failed(request, login_name):

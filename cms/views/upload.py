@@ -17,6 +17,7 @@ XMLHttpRequest``) get the page itself, with the outcome in
 """
 
 from pyramid.httpexceptions import (
+    HTTPBadRequest,
     HTTPNotFound,
     HTTPRequestEntityTooLarge,
     HTTPSeeOther,
@@ -29,6 +30,7 @@ from cms.forms import already_sent, remember_sent, sent_again, submission_token
 from cms.media import IMAGE_TYPES, safe_filename
 from cms.models import Node
 from cms.permissions import Permission
+from cms.responses import error_response, wants_json
 from cms.services import content
 from cms.services.errors import Invalid
 from cms.urls import node_url
@@ -125,6 +127,10 @@ class UploadPage:
 
 
 def refused(request, container, message, status):
+    """The form again with *message*; a JSON client gets the JSON error."""
+    if wants_json(request):
+        error = HTTPRequestEntityTooLarge() if status == 413 else HTTPBadRequest()
+        return error_response(request, error, message)
     return upload_page(request, container, errors={FIELD: message}, status=status)
 
 

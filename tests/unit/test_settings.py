@@ -32,6 +32,7 @@ def test_the_defaults_are_those_the_readme_gives():
     assert {key: settings[key] for key in DOCUMENTED} == DOCUMENTED
     assert settings["cms.public_url"] == ""
     assert settings["cms.trusted_proxies"] == ()
+    assert settings["cms.cors_origins"] == frozenset()
 
 
 def test_ini_values_are_read_as_numbers_and_yes_or_no():
@@ -139,6 +140,38 @@ class TestRefusedAtStartUp:
     def test_a_secret_of_32_characters_will_do(self):
         settings = load_settings({**MINIMAL, "cms.secret": "s" * 32}, environ={})
         assert settings["cms.secret"] == "s" * 32
+
+
+class TestCorsOrigins:
+    def test_origins_are_read_as_a_browser_writes_them(self):
+        given = {
+            **MINIMAL,
+            "cms.cors_origins": " HTTPS://App.Example.org:443\n http://localhost:3000/",
+        }
+        settings = load_settings(given, environ={})
+        assert settings["cms.cors_origins"] == {
+            "https://app.example.org",
+            "http://localhost:3000",
+        }
+
+    def test_the_environment_gives_them(self):
+        environ = {"CMS_CORS_ORIGINS": "https://a.example.org https://b.example.org"}
+        settings = load_settings(
+            {**MINIMAL, "cms.cors_origins": "https://old.example.org"}, environ=environ
+        )
+        assert settings["cms.cors_origins"] == {
+            "https://a.example.org",
+            "https://b.example.org",
+        }
+
+    @pytest.mark.parametrize(
+        "text",
+        ["*", "app.example.org", "https://app.example.org/path", "ftp://x.org", "null"],
+    )
+    def test_anything_but_an_origin_stops_the_start(self, text):
+        # "*" would open the API to every site: it is refused, never guessed.
+        with pytest.raises(ValueError, match=r"cms\.cors_origins"):
+            load_settings({**MINIMAL, "cms.cors_origins": text}, environ={})
 
 
 class TestBadValues:
