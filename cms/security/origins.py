@@ -63,12 +63,12 @@ def parse_origins(value: object) -> frozenset[str]:
 
 def own_origins(request: Request) -> set[str]:
     """The site's own origins: the request's host, and ``cms.public_url``'s."""
-    origins = {normalize_origin(request.host_url)}
-    public_url = request.registry.settings.get("cms.public_url")
-    if public_url:
-        origins.add(normalize_origin(public_url))
-    origins.discard(None)
-    return origins
+    urls = [request.host_url, request.registry.settings.get("cms.public_url")]
+    return {
+        origin
+        for origin in (normalize_origin(url) for url in urls if url)
+        if origin is not None
+    }
 
 
 def comes_from_elsewhere(request: Request) -> bool:
