@@ -864,7 +864,7 @@ def test_non_admin_may_not_touch_groups(
 
 # -- tokens -------------------------------------------------------------------
 
-TOKEN_FIELDS = {"id", "title", "created", "expires", "last_used"}
+TOKEN_FIELDS = {"id", "title", "created", "expires", "last_used", "scope"}
 
 
 def test_json_login_gives_a_token_that_lists_itself(testapp, dbsession, alice):
