@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS, new_page, nu_errors
+from tests.e2e.conftest import ARTIFACTS, axe_blocking, new_page, nu_errors
 
 #: The search operation at the root (cms/openapi/paths_nodes.py).
 SEARCH = "#operations-navigation-searchRoot"
@@ -59,6 +59,7 @@ def test_an_anonymous_reader_sees_and_tries_the_operations(chromium, site, scree
     expect(search.locator(".opblock-summary-path")).to_have_text("/@@search")
     assert page.locator(".opblock").count() > 50
     screenshots(page, "operations")
+    assert axe_blocking(page) == []
 
     # Opened: its parameters, with the search words first.
     search.locator(".opblock-summary").first.click()
