@@ -19,7 +19,11 @@ from sqlalchemy import Row, and_, func, or_, select
 
 from cms.models import Node
 from cms.security.trimming import viewable_children
+from cms.security.visibility import shown_here
 from cms.urls import link_url, node_url
+from cms.workflow import is_public
+
+_NODES = Node.__table__
 
 #: Deepest navigation asked for; the traverser looks no deeper either.
 MAX_NAVIGATION_DEPTH = 64
@@ -85,26 +89,38 @@ def _children_of(request: Request, parents: list[Node]) -> list[Row[Any]]:
     """The viewable children of each of *parents*, in order (one query)."""
     if not parents:
         return []
-    rank = (
-        func.row_number()
-        .over(partition_by=Node.parent_id, order_by=(Node.position, Node.id))
-        .label("rank")
-    )
-    ranked = (
-        select(Node.id, Node.parent_id, Node.path, Node.type, Node.title, rank)
+    nodes = _NODES.c
+    if request.identity is None:
+        # Anonymous readers see the shown children of public parents: one
+        # condition for every level.
+        shown = [parent.id for parent in parents if is_public(parent)]
+        if not shown:
+            return []
+        condition = and_(nodes.parent_id.in_(shown), shown_here())
+    else:
         # The IN lets the database find the rows by the parent_id index; the
         # OR then applies each parent's own trimming.
-        .where(Node.parent_id.in_([parent.id for parent in parents]))
-        .where(
+        condition = and_(
+            nodes.parent_id.in_([parent.id for parent in parents]),
             or_(
                 *(
                     and_(
-                        Node.parent_id == parent.id, viewable_children(request, parent)
+                        nodes.parent_id == parent.id,
+                        viewable_children(request, parent),
                     )
                     for parent in parents
                 )
-            )
+            ),
         )
+    rank = (
+        func.row_number()
+        .over(partition_by=nodes.parent_id, order_by=(nodes.position, nodes.id))
+        .label("rank")
+    )
+    ranked = (
+        # From ``nodes`` alone: ``Node`` would join every content type's table.
+        select(nodes.id, nodes.parent_id, nodes.path, nodes.type, nodes.title, rank)
+        .where(condition)
         .subquery()
     )
     limit = request.registry.settings["cms.batch_size_max"]

@@ -26,7 +26,7 @@ hold search to the same answers as ``request.has_permission``.
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, bindparam, false, func, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import AliasedClass
 
@@ -43,19 +43,31 @@ def shown_here(node: Any = None, now: datetime | None = None) -> ColumnElement[b
     """The node's own condition to be shown to anonymous readers (SQL).
 
     Published, and inside its schedule at *now* (default: the time the
-    statement is built, that is, when the request is served; see
+    statement is run, that is, when the request is served; see
     :mod:`cms.schedule`). *node* is an alias of :class:`Node` or a table's
-    columns (``table.c``); by default the ``nodes`` table's own columns,
-    which are the class's too, and build the expression several times
-    faster than the class's attributes (it is built for every page).
+    columns (``table.c``); by default the ``nodes`` table's own columns.
+
+    The default condition is built once per process and shared by every
+    statement (building it costs more than running a page's query): its
+    time is a parameter whose value is taken when the statement runs.
     """
-    node = _nodes.c if node is None else node
-    now = now or utcnow()
+    if node is None and now is None:
+        return _SHOWN_NOW
+    return _shown(_nodes.c if node is None else node, now or utcnow())
+
+
+def _shown(node: Any, now: Any) -> ColumnElement[bool]:
     return and_(
         node.state == PUBLISHED,
         or_(node.effective.is_(None), node.effective <= now),
         or_(node.expires.is_(None), node.expires > now),
     )
+
+
+#: :func:`shown_here` of the ``nodes`` table at the time a statement runs.
+_SHOWN_NOW = _shown(
+    _nodes.c, bindparam("shown_now", callable_=utcnow, type_=_nodes.c.effective.type)
+)
 
 
 def public(node: type[Node] | AliasedClass[Node] = Node) -> ColumnElement[bool]:
