@@ -11,11 +11,20 @@ from pyramid.request import Request
 
 #: The namespace segment that makes any URL answer JSON (see cms.traversal).
 API_PREFIX = "++api++"
+#: Where :func:`site_url` keeps its answer for the rest of the request.
+_SITE_URL = "cms.site_url"
 
 
 def site_url(request: Request) -> str:
-    """Return the site's base URL, without a trailing slash."""
-    return request.registry.settings["cms.public_url"] or request.application_url
+    """Return the site's base URL, without a trailing slash.
+
+    Worked out once per request: a page builds dozens of URLs.
+    """
+    url = request.environ.get(_SITE_URL)
+    if url is None:
+        url = request.registry.settings["cms.public_url"] or request.application_url
+        request.environ[_SITE_URL] = url
+    return url
 
 
 def node_url(
