@@ -16,7 +16,7 @@ import uuid
 
 from pyramid.config import Configurator
 from pyramid.request import Request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from cms.models import Image, Node, SiteSettings
@@ -40,6 +40,10 @@ DEFAULTS = {
 }
 #: Every key is public: anyone may read them, as every page shows them.
 KEYS = tuple(DEFAULTS)
+_TABLE = SiteSettings.__table__
+_READ = select(*(_TABLE.c[key] for key in KEYS)).where(
+    _TABLE.c.id == bindparam("id")
+)
 
 TEXTS = (
     Field("title", "Title", 200),
@@ -49,11 +53,15 @@ TEXTS = (
 
 
 def read_settings(dbsession: Session) -> dict:
-    """Return the settings (one query): the saved ones, or the defaults."""
-    row = dbsession.get(SiteSettings, SITE_ROW)
+    """Return the settings (one query): the saved ones, or the defaults.
+
+    A plain row, not an entity: every page reads them, and the ORM's
+    loading would cost more than the query.
+    """
+    row = dbsession.execute(_READ, {"id": SITE_ROW}).first()
     if row is None:
         return dict(DEFAULTS)
-    return {key: getattr(row, key) for key in KEYS}
+    return dict(row._mapping)
 
 
 def update_settings(dbsession: Session, data: dict) -> dict:
