@@ -137,7 +137,9 @@ class Preferences(AccountViews):
         return self.done(CHANGED_MESSAGE, headers)
 
     def make_token(self):
-        values, errors = read_form(self.request, ["token_title", "token_expires"])
+        values, errors = read_form(
+            self.request, ["token_title", "token_expires", "token_read_only"]
+        )
         days = values["token_expires"].strip()
         expires_in = None
         if days:
@@ -158,7 +160,10 @@ class Preferences(AccountViews):
                 ]
         if errors:
             return self.page(values, errors, status=400)
-        token, secret = create_token(self.dbsession, self.user, title, expires_in)
+        scope = "read" if values["token_read_only"] else "write"
+        token, secret = create_token(
+            self.dbsession, self.user, title, expires_in, scope
+        )
         # Shown in this answer alone: a redirect would have to carry it.
         # The secret is in this answer: no cache may keep it.
         self.request.response.headers["Cache-Control"] = "no-store"

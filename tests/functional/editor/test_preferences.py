@@ -274,10 +274,23 @@ class TestTokens:
         cells = [cell.text.strip() for cell in row.select("th, td")]
         assert row["data-token-id"] == str(token.id)
         assert cells[0] == "Forever"
-        assert cells[1].endswith("UTC")
-        assert cells[2] == "Never"
-        assert cells[3].endswith("UTC")
+        assert cells[1] == "Read and write"
+        assert cells[2].endswith("UTC")
+        assert cells[3] == "Never"
+        assert cells[4].endswith("UTC")
         assert_no_secrets(dbsession, page)
+
+    def test_a_read_only_one(self, alice, testapp, dbsession):
+        form = alice.get("/@@preferences").forms["token-form"]
+        form["token_title"], form["token_read_only"] = "Dashboard", True
+        page = form.submit()
+        secret = page.html.select_one("#new-token-secret").text
+        (token,) = tokens_of(dbsession, "alice")
+        assert token.scope == "read"
+        row = alice.get("/@@preferences").html.select_one("#tokens tbody tr")
+        assert row.select("td")[0].text.strip() == "Read only"
+        headers = {"Authorization": f"Bearer {secret}", "Accept": "application/json"}
+        testapp.post_json("/@@tokens", {"title": "more"}, headers=headers, status=403)
 
     def test_others_tokens_are_not_listed(self, alice, dbsession):
         create_token(dbsession, user(dbsession, "bob"), "Bob's secret thing")
