@@ -36,10 +36,41 @@
     return request;
   }
 
+  function name(selector, label) {
+    element.querySelectorAll(selector + ":not([aria-label])").forEach(function (control) {
+      control.setAttribute("aria-label", typeof label === "function" ? label(control) : label);
+    });
+  }
+
+  // Swagger UI has no option for these: they are mended after each render.
+  // Some controls have no name for a screen reader to announce: a <select>
+  // of a parameter's values, that of the servers, the request body's
+  // <textarea>, the button closing a dialog. The Authorize dialog's buttons
+  // are named otherwise than they read ("Apply credentials" for
+  // "Authorize"), which misleads speech input: their text names them. An
+  // example or an answer scrolls in a box a keyboard could not reach.
+  function mend() {
+    name("tr[data-param-name] select", function (select) {
+      return select.closest("tr").getAttribute("data-param-name");
+    });
+    name("select#servers", "Servers");
+    name(".body-param textarea", "Request body");
+    name("button.close-modal", "Close");
+    element.querySelectorAll(".auth-btn-wrapper button[aria-label]").forEach(function (button) {
+      button.removeAttribute("aria-label");
+    });
+    element.querySelectorAll(".highlight-code > .microlight:not([tabindex])").forEach(function (box) {
+      box.setAttribute("tabindex", "0");
+    });
+  }
+  new MutationObserver(mend).observe(element, { childList: true, subtree: true });
+
   window.SwaggerUIBundle({
     url: element.getAttribute("data-openapi-url"),
     domNode: element,
-    deepLinking: true,
+    // A deep link is a link inside the button that opens an operation: one
+    // control inside another, which assistive technology cannot convey.
+    deepLinking: false,
     // No badge fetched from another site (the policy would refuse it).
     validatorUrl: null,
     requestInterceptor: prepare,

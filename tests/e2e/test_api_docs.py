@@ -2,8 +2,10 @@
 
 An anonymous reader opens the page, sees the operations of the OpenAPI
 document grouped by tag, opens the search operation, tries it against the
-site and gets its answer; all with the site's Content-Security-Policy
-unchanged: nothing refused, no script error, no request to another site.
+site and gets its answer, then reads it on a phone's narrow screen; all
+with the site's Content-Security-Policy unchanged: nothing refused, no
+script error, no request to another site, and at each step no serious or
+critical violation that axe-core finds.
 A logged-in user's "Try it out" writes with the session (the page's CSRF
 token goes along). The page as served is valid HTML.
 """
@@ -16,6 +18,9 @@ from tests.e2e.conftest import ARTIFACTS, axe_blocking, new_page, nu_errors
 
 #: The search operation at the root (cms/openapi/paths_nodes.py).
 SEARCH = "#operations-navigation-searchRoot"
+PHONE = {"width": 390, "height": 844}
+#: The page's width and the screen's: wider would scroll sideways.
+WIDTHS = "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
 
 
 def watch(page, site):
@@ -60,11 +65,19 @@ def test_an_anonymous_reader_sees_and_tries_the_operations(chromium, site, scree
     assert page.locator(".opblock").count() > 50
     screenshots(page, "operations")
     assert axe_blocking(page) == []
+    # The dialog that takes a token.
+    page.locator(".scheme-container .btn.authorize").click()
+    dialog = page.locator(".modal-ux")
+    expect(dialog).to_contain_text("Available authorizations")
+    assert axe_blocking(page) == []
+    dialog.get_by_role("button", name="Close", exact=True).last.click()
+    expect(dialog).to_be_hidden()
 
     # Opened: its parameters, with the search words first.
     search.locator(".opblock-summary").first.click()
     parameters = search.locator(".parameters tbody tr")
     expect(parameters.first.locator(".parameter__name")).to_contain_text("q")
+    assert axe_blocking(page) == []
     # Tried against the site itself.
     search.locator(".try-out__btn").click()
     search.locator('tr[data-param-name="q"] input').fill("welcome")
@@ -73,6 +86,13 @@ def test_an_anonymous_reader_sees_and_tries_the_operations(chromium, site, scree
     expect(answer.locator(".response-col_status")).to_have_text("200")
     expect(search.locator(".live-responses-table")).to_contain_text('"items_total"')
     screenshots(page, "search-tried")
+    assert axe_blocking(page) == []
+
+    # On a phone, the opened operation and its answer fit the screen's width.
+    page.set_viewport_size(PHONE)
+    screenshots(page, "search-tried-phone")
+    width, screen = page.evaluate(WIDTHS)
+    assert width <= screen
 
     assert page.js_errors == []
     assert seen["console"] == []
@@ -95,7 +115,9 @@ def test_a_logged_in_user_tries_a_write_with_the_session(admin, site):
     create = admin.locator("#operations-auth-createToken")
     create.locator(".opblock-summary").first.click()
     create.locator(".try-out__btn").click()
-    create.locator("textarea.body-param__text").fill('{"title": "from the docs"}')
+    body = create.get_by_role("textbox", name="Request body")
+    assert axe_blocking(admin) == []
+    body.fill('{"title": "from the docs"}')
     create.locator(".execute").click()
     answer = create.locator(".live-responses-table tr.response")
     expect(answer.locator(".response-col_status")).to_have_text("201")
