@@ -41,9 +41,7 @@ DEFAULTS = {
 #: Every key is public: anyone may read them, as every page shows them.
 KEYS = tuple(DEFAULTS)
 _TABLE = SiteSettings.__table__
-_READ = select(*(_TABLE.c[key] for key in KEYS)).where(
-    _TABLE.c.id == bindparam("id")
-)
+_READ = select(*(_TABLE.c[key] for key in KEYS)).where(_TABLE.c.id == bindparam("id"))
 
 TEXTS = (
     Field("title", "Title", 200),
