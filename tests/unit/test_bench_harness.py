@@ -5,6 +5,7 @@ import configparser
 import pytest
 
 from bench import compare, report, wrk
+from bench.scale.folder import with_size
 from bench.servers import override_ini
 
 WRK_REPORT = """\
@@ -165,3 +166,31 @@ def test_the_cache_is_measured_only_where_the_settings_know_it():
         "cms-cache": {"cms.page_cache": "true"},
     }
     assert compare.cache_systems("on", "") == {"cms-cache": {"cms.page_cache": "true"}}
+
+
+URLS = [
+    ("leaf", "/s3/s3-5/s3-5-7/s3-5-7-2/"),
+    ("leaf-json", "/s3/s3-5/s3-5-7/s3-5-7-2/?format=json"),
+]
+
+
+def test_a_round_asks_cms_for_json_by_accept_and_the_floor_by_its_url():
+    servers = dict.fromkeys(("cms", "floor", "raw"))
+    runs = compare.plan(URLS, servers, {"cms": '"v3"'}, "session=abc")
+    leaf = "/s3/s3-5/s3-5-7/s3-5-7-2/"
+    assert runs == [
+        ("leaf", "cms", leaf, ["Accept: text/html"]),
+        ("leaf", "floor", leaf, []),
+        ("leaf", "raw", leaf, []),
+        ("leaf-json", "cms", leaf, ["Accept: application/json"]),
+        ("leaf-json", "floor", f"{leaf}?format=json", []),
+        ("leaf-json", "raw", f"{leaf}?format=json", []),
+        ("leaf-304", "cms", leaf, ["Accept: text/html", 'If-None-Match: "v3"']),
+        ("leaf-editor", "cms", leaf, ["Accept: text/html", "Cookie: session=abc"]),
+    ]
+
+
+def test_a_batch_link_is_asked_for_with_another_size():
+    link = "http://localhost/paging/?b_size=1000&b_after=999.1001"
+    assert with_size(link, 25) == "/paging/?b_size=25&b_after=999.1001"
+    assert with_size("/paging/", 1000) == "/paging/?b_size=1000"
