@@ -165,9 +165,10 @@ def measure(servers, runs, rounds, duration):
     return samples
 
 
-def start(args, tmp, urls):
-    """Set everything up and start the servers; return them and the extras."""
-    servers = {}
+def start(args, tmp, urls, servers):
+    """Set up and start the servers, into *servers* as each starts (so that
+    the caller stops those that did even when a later step fails); return
+    the ETags of the leaf and the editor's cookie."""
     floor_work = Path(args.floor_workdir or tmp / "floor")
     floor = sites.setup_floor(floor_work)
     env = sites.cms_env(tmp)
@@ -197,7 +198,7 @@ def start(args, tmp, urls):
         etags[name] = headers.get("ETag")
         if not etags[name]:
             say(f"{name}: the leaf sends no ETag: no revalidation measured")
-    return servers, etags, cookie
+    return etags, cookie
 
 
 def main(argv=None):
@@ -212,7 +213,7 @@ def main(argv=None):
     servers = {}
     started = time.monotonic()
     try:
-        servers, etags, cookie = start(args, tmp, urls)
+        etags, cookie = start(args, tmp, urls, servers)
         runs = plan(urls, servers, etags, cookie)
         statuses = check_once(servers, runs)
         for (key, name), status in statuses.items():
