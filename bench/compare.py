@@ -17,6 +17,7 @@ are stopped (by PID), whatever happens.
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -203,6 +204,8 @@ def start(args, tmp, urls, servers):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    # A TERM (a timeout, kill PID) unwinds like Ctrl-C: the servers are stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ensure_wrk()
     urls = read_urls(sites.floor_dir() / "urls.txt")
     keys = [key for key, _ in urls]
