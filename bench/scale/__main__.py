@@ -36,7 +36,7 @@ def parse_args(argv):
     parser.add_argument(
         "--only", default="", help="scenarios, comma-separated: " + ", ".join(ALL)
     )
-    parser.add_argument("--big", action="store_true", help="also (vi): ~10 min")
+    parser.add_argument("--big", action="store_true", help="also (vi): ~5 min more")
     parser.add_argument("--repeat", type=int, default=9, help="timed runs (9)")
     parser.add_argument(
         "--children", type=int, default=100_000, help="children of (i) (100000)"
