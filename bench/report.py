@@ -56,6 +56,7 @@ def page_table(samples, keys, systems):
     ratio_systems = [s for s in ("cms", "cms-cache") if s in systems]
     header = f"{'key':<10}" + "".join(f"{s + ' req/s':>16}" for s in systems)
     header += "".join(f"{GOALS[s][0]:>14}{'goal':>8}{'':>6}" for s in ratio_systems)
+    header = header.rstrip()
     lines = [header, "-" * len(header)]
     for key in keys:
         row = f"{key:<10}" + "".join(
