@@ -42,7 +42,7 @@ def batch_urls(client, count):
     return urls
 
 
-def check(client, urls, count):
+def check(client, urls):
     json = {"Accept": "application/json"}
     for label, (url, first) in urls.items():
         body = client.get(url, headers=json).json
@@ -60,7 +60,7 @@ def run_folder(app, count, repeat):
     say(f"folder: {count:,} children in {elapsed / 1000:.1f} s")
     client = webtest.TestApp(app)
     urls = batch_urls(client, count)
-    check(client, urls, count)
+    check(client, urls)
     functions = {}
     for label, (url, _first) in urls.items():
         for kind in ("json", "html"):

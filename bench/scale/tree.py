@@ -10,6 +10,8 @@ are those of the one request (traversal and authentication included).
 
 import urllib.parse
 
+import webtest
+
 from bench import search
 from bench.scale.common import Statements, line, medians, say, timed
 
@@ -119,8 +121,6 @@ def share_line(client, statements, editor, repeat):
 
 def leaf_medians(apps, repeat):
     """``{name: median ms}`` of the anonymous leaf page on each app, in turns."""
-    import webtest
-
     clients = {name: webtest.TestApp(app) for name, app in apps.items()}
     leaf = "/s3/s3-5/s3-5-7/s3-5-7-2/"
     return medians(
