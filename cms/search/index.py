@@ -16,7 +16,19 @@ import weakref
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Engine, cast, column, delete, event, insert, table
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    bindparam,
+    cast,
+    column,
+    delete,
+    event,
+    insert,
+    select,
+    table,
+)
 from sqlalchemy import inspect as inspect_
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Session, UOWTransaction
@@ -75,6 +87,31 @@ def write(connection: Connection, rows: Iterable[dict[str, Any]]) -> None:
             )
     else:
         connection.execute(insert(search_index), rows)
+
+
+def copy_rows(connection: Connection, pairs: Iterable[tuple[int, int]]) -> None:
+    """Index each copy as its original: ``(original id, copy id)`` pairs.
+
+    A copy's live content is its original's, hence so is its index row: it
+    is copied in the database (one executemany), not made again from the
+    text.
+    """
+    pairs = list(pairs)
+    if not pairs or not _has_index(connection):
+        return
+    names = ["title", "description", "body", "files"]
+    if connection.dialect.name == "postgresql":
+        names.append("document")
+    source = search_index.alias("source")
+    query = insert(search_index).from_select(
+        ["node_id", *names],
+        select(
+            bindparam("copy", type_=Integer), *(source.c[name] for name in names)
+        ).where(source.c.node_id == bindparam("original", type_=Integer)),
+    )
+    connection.execute(
+        query, [{"original": original, "copy": copy} for original, copy in pairs]
+    )
 
 
 def _text_changed(node: Node) -> bool:
