@@ -48,9 +48,14 @@ def load_subtree(session: Session, top: Node) -> list[Node]:
         .order_by(LocalRole.id)
     ):
         grants[grant.node_id].append(grant)
+    by_id = {node.id: node for node in nodes}
     for node in nodes:
-        if "local_roles" not in inspect(node).dict:
+        loaded = inspect(node).dict
+        if "local_roles" not in loaded:
             attributes.set_committed_value(node, "local_roles", grants[node.id])
+        # Permission checks walk up to the root: each step a dict lookup.
+        if "parent" not in loaded and node.parent_id in by_id:
+            attributes.set_committed_value(node, "parent", by_id[node.parent_id])
     return nodes
 
 

@@ -151,11 +151,8 @@ def copy(dbsession: Session, caller: Caller, node: Node, data: dict[str, Any]) -
     )
     comments = [f"Copied from {original.path}" for original in originals]
     record_new(dbsession, caller, ids, contents, comments)
-    index.copy_rows(
-        dbsession.connection(),
-        [(original.id, copy) for original, copy in zip(originals, ids, strict=True)],
-    )
     copy = dbsession.get_one(Node, ids[0])
+    index.copy_rows(dbsession.connection(), node.path, copy.path)
     redirects.forget(dbsession, copy.path, subtree=True)
     return copy
 
