@@ -117,8 +117,7 @@ def insert_copies(
             "inherit_roles": True,
             **fixed,
         }
-        # nodes, then the type's own tables (files, then images, say).
-        for depth, table in enumerate(inspect(type(original)).tables):
+        for depth, table in enumerate(_tables(type(original))):
             values = row if depth == 0 else {"id": new_id}
             values.update(
                 (column.name, content[column.name])
@@ -132,3 +131,9 @@ def insert_copies(
     ):
         session.execute(insert(table), batch)
     return ids
+
+
+def _tables(cls: type[Node]) -> list[Table]:
+    """The tables of *cls* from ``nodes`` down (``nodes``, ``files``, ``images``)."""
+    mappers = reversed(list(inspect(cls).iterate_to_root()))
+    return [mapper.local_table for mapper in mappers]  # type: ignore[misc]
