@@ -71,7 +71,9 @@ def new_ids(session: Session, count: int) -> list[int]:
             func.nextval(func.pg_get_serial_sequence("nodes", "id"))
         ).select_from(func.generate_series(1, count))
         return sorted(session.scalars(query))
-    highest = session.scalar(select(func.coalesce(func.max(Node.__table__.c.id), 0)))
+    highest = session.execute(
+        select(func.coalesce(func.max(Node.__table__.c.id), 0))
+    ).scalar_one()
     return list(range(highest + 1, highest + 1 + count))
 
 
@@ -136,4 +138,4 @@ def insert_copies(
 def _tables(cls: type[Node]) -> list[Table]:
     """The tables of *cls* from ``nodes`` down (``nodes``, ``files``, ``images``)."""
     mappers = reversed(list(inspect(cls).iterate_to_root()))
-    return [mapper.local_table for mapper in mappers]  # type: ignore[misc]
+    return [mapper.local_table for mapper in mappers]

@@ -8,9 +8,9 @@ every transition adds a revision, numbered 1, 2, … per node.
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from cms.models import Node, Revision
@@ -107,7 +107,7 @@ def record_new(
     ]
     if rows:
         # The table: an ORM bulk INSERT may batch rows into several statements.
-        dbsession.execute(insert(Revision.__table__), rows)
+        dbsession.execute(insert(cast(Table, Revision.__table__)), rows)
 
 
 def save_content(
