@@ -213,22 +213,24 @@ class Node(Base):
             raise NotAContainer(f"a {self.type} holds no children")
         if name is None:
             name = self.unique_name(make_name(child.title))
-        else:
-            self.check_name(name)
+        child.position = self.free_slot(name)
         child.parent = self
         child.name = name
         child.path = f"{self.path}{name}/"
-        child.position = session.execute(
-            select(func.coalesce(func.max(Node.position) + 1, 0)).where(
-                Node.parent_id == self.id
-            )
-        ).scalar_one()
         session.add(child)
         session.flush()
         return child
 
     def check_name(self, name: str, moving: "Node | None" = None) -> None:
         """Raise unless *name* is free and valid for a child of this node."""
+        self.free_slot(name, moving)
+
+    def free_slot(self, name: str, moving: "Node | None" = None) -> int:
+        """Raise unless *name* is free and valid here; return the next position.
+
+        One query answers both (each half by its own index): whether a child
+        has the name, and the position after the last child.
+        """
         if not is_valid_name(name):
             raise InvalidName(
                 f"{name!r} is not a valid name: use 1 to {MAX_NAME_LENGTH} of "
@@ -238,11 +240,20 @@ class Node(Base):
             raise InvalidName(f"{name!r} is reserved at the root")
         session = self._session()
         session.flush()
-        taken = session.scalar(
-            select(Node.id).where(Node.parent_id == self.id, Node.name == name)
-        )
+        # The table, not the class: the class would join every content table.
+        nodes = Node.__table__.c
+        siblings = nodes.parent_id == self.id
+        taken, position = session.execute(
+            select(
+                select(nodes.id).where(siblings, nodes.name == name).scalar_subquery(),
+                select(func.coalesce(func.max(nodes.position) + 1, 0))
+                .where(siblings)
+                .scalar_subquery(),
+            )
+        ).one()
         if taken is not None and (moving is None or taken != moving.id):
             raise NameTaken(f"{name!r} is already taken in {self.path}")
+        return int(position)
 
     def unique_name(self, base: str) -> str:
         """Return *base*, or *base* with a number, free among the children."""
@@ -282,16 +293,12 @@ class Node(Base):
         name = self.name if name is None else name
         if new_parent.path.startswith(self.path):
             raise InvalidMove("an item cannot move into itself or into what it holds")
-        new_parent.check_name(name, moving=self)
+        position = new_parent.free_slot(name, moving=self)
         old_path, new_path = self.path, f"{new_parent.path}{name}/"
         if new_path == old_path:
             return self
         if new_parent.id != self.parent_id:
-            self.position = session.execute(
-                select(func.coalesce(func.max(Node.position) + 1, 0)).where(
-                    Node.parent_id == new_parent.id
-                )
-            ).scalar_one()
+            self.position = position
         self.parent = new_parent
         self.name = name
         session.flush()

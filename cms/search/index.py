@@ -16,12 +16,25 @@ import weakref
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Engine, cast, column, delete, event, insert, table
+from sqlalchemy import (
+    Connection,
+    Engine,
+    cast,
+    column,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    select,
+    table,
+)
 from sqlalchemy import inspect as inspect_
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Session, UOWTransaction
 
 from cms.models.node import Node
+from cms.models.tree import subtree_bounds
 from cms.search.query import tsvector
 from cms.search.text import visible_text
 
@@ -75,6 +88,34 @@ def write(connection: Connection, rows: Iterable[dict[str, Any]]) -> None:
             )
     else:
         connection.execute(insert(search_index), rows)
+
+
+def copy_rows(connection: Connection, original_path: str, copy_path: str) -> None:
+    """Index the copies of a subtree, now at *copy_path*, as their originals.
+
+    A copy's live content is its original's, hence so is its index row: it
+    is copied in the database, not made again from the text. One statement:
+    SQLite's full-text index writes what each statement added when the
+    statement ends, and a statement per row costs several times as much.
+    """
+    if not _has_index(connection):
+        return
+    names = ["title", "description", "body", "files"]
+    if connection.dialect.name == "postgresql":
+        names.append("document")
+    nodes = Node.__table__
+    copy, original = nodes.alias("copy"), nodes.alias("original")
+    source = search_index.alias("source")
+    low, high = subtree_bounds(copy_path)
+    rest = func.substr(copy.c.path, len(copy_path) + 1)
+    query = insert(search_index).from_select(
+        ["node_id", *names],
+        select(copy.c.id, *(source.c[name] for name in names))
+        .join(original, original.c.path == literal(original_path) + rest)
+        .join(source, source.c.node_id == original.c.id)
+        .where(copy.c.path >= low, copy.c.path < high),
+    )
+    connection.execute(query)
 
 
 def _text_changed(node: Node) -> bool:

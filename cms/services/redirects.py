@@ -6,7 +6,7 @@ The longest recorded prefix of a missing path wins: ``/old/a/b/@@edit``
 follows a redirect from ``/old/`` to wherever that node is now.
 """
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from cms.models import Node, Redirect
@@ -14,21 +14,34 @@ from cms.models.tree import subtree_bounds
 
 
 def remember_move(dbsession: Session, old_path: str, node: Node) -> None:
-    """Record that *node*, now at its new path, used to live at *old_path*."""
-    forget(dbsession, old_path)
+    """Record that *node*, now at its new path, used to live at *old_path*.
+
+    Two statements, however big the subtree: its one redirect covers every
+    path below *old_path* too (the longest prefix wins).
+    """
+    # An older redirect from the old path gives way to this one, and what
+    # used to redirect to where the subtree now is, no longer does.
+    low, high = subtree_bounds(node.path)
+    _delete(
+        dbsession,
+        or_(
+            Redirect.path == old_path, and_(Redirect.path >= low, Redirect.path < high)
+        ),
+    )
     dbsession.add(Redirect(path=old_path, node_id=node.id))
-    # What used to redirect to where the node now is, no longer does.
-    forget(dbsession, node.path, subtree=True)
 
 
 def forget(dbsession: Session, path: str, subtree: bool = False) -> None:
     """Drop redirects from *path* (and below it): something lives there now."""
-    query = delete(Redirect)
     if subtree:
         low, high = subtree_bounds(path)
-        query = query.where(Redirect.path >= low, Redirect.path < high)
+        _delete(dbsession, and_(Redirect.path >= low, Redirect.path < high))
     else:
-        query = query.where(Redirect.path == path)
+        _delete(dbsession, Redirect.path == path)
+
+
+def _delete(dbsession: Session, where: ColumnElement[bool]) -> None:
+    query = delete(Redirect).where(where)
     dbsession.execute(query.execution_options(synchronize_session=False))
 
 

@@ -8,10 +8,12 @@ import uuid
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from cms.links import PREFIX
 from cms.models import Node
+from cms.models.copying import insert_copies, load_subtree
+from cms.models.meta import utcnow
 from cms.models.tree import (
     InvalidMove,
     NameTaken,
@@ -19,15 +21,15 @@ from cms.models.tree import (
     NodeMoved,
     NotAContainer,
     TreeError,
-    subtree_bounds,
 )
 from cms.permissions import Permission as P
 from cms.schemas import check_fields
+from cms.search import index
 from cms.services import redirects
 from cms.services.caller import Caller
-from cms.services.errors import Invalid, NameClash, ServiceError
+from cms.services.errors import Forbidden, Invalid, NameClash, ServiceError
 from cms.services.locks import claim, lost_race
-from cms.services.revisions import record, snapshot
+from cms.services.revisions import record_new, snapshot
 from cms.services.stale import check_if_match
 from cms.traversal import load_node
 from cms.workflow import PRIVATE
@@ -115,7 +117,9 @@ def copy(dbsession: Session, caller: Caller, node: Node, data: dict[str, Any]) -
     """Copy the node and the part of its subtree the caller may view.
 
     Copies get new uids, start private, and belong to the caller; local roles
-    are not copied (sharing is decided anew where the copy lands).
+    are not copied (sharing is decided anew where the copy lands). Each gets
+    its first revision and its index row. The number of statements does not
+    depend on the subtree's size (:mod:`cms.models.copying`).
     """
     claim(dbsession, [node], tree="add")
     check_fields(data, {"to", "id"})
@@ -126,45 +130,47 @@ def copy(dbsession: Session, caller: Caller, node: Node, data: dict[str, Any]) -
         raise Invalid.field("id", "Must be a string.")
     if target.path.startswith(node.path):
         raise Invalid.field("to", "An item cannot be copied into itself.")
-    low, high = subtree_bounds(node.path)
-    originals = dbsession.scalars(
-        select(Node)
-        .where(Node.path >= low, Node.path < high)
-        .options(selectinload(Node.local_roles))
-        .order_by(Node.path)
-    ).all()
-    copies: dict[int, Node] = {}
-    for original in originals:
-        if original is node:
-            parent: Node | None = target
-        else:
-            # Every original below the node has a parent id.
-            parent = copies.get(original.parent_id or 0)
-        if parent is None or not caller.may(P.VIEW, original):
+    originals = visible_part(caller, load_subtree(dbsession, node))
+    try:
+        if not target.is_container:
+            raise NotAContainer(f"a {target.type} holds no children")
+        name = name or target.unique_name(node.name)
+        position = target.free_slot(name)
+    except TreeError as error:
+        raise tree_error(error) from None
+    contents = [snapshot(original) for original in originals]
+    ids = insert_copies(
+        dbsession,
+        originals,
+        contents,
+        target,
+        name,
+        position,
+        {"state": PRIVATE, "owner_id": caller.user_id},
+        utcnow(),
+    )
+    comments = [f"Copied from {original.path}" for original in originals]
+    record_new(dbsession, caller, ids, contents, comments)
+    copy = dbsession.get_one(Node, ids[0])
+    index.copy_rows(dbsession.connection(), node.path, copy.path)
+    redirects.forget(dbsession, copy.path, subtree=True)
+    return copy
+
+
+def visible_part(caller: Caller, subtree: list[Node]) -> list[Node]:
+    """The nodes of *subtree* (in path order) that the caller may view, with
+    every ancestor up to its top: what a copy of it holds."""
+    kept: set[int] = set()
+    part = []
+    for original in subtree:
+        if original is not subtree[0] and original.parent_id not in kept:
             continue
-        clone = type(original)(
-            **snapshot(original), state=PRIVATE, owner_id=caller.user_id
-        )
-        try:
-            if original is node:
-                parent.add(clone, name or parent.unique_name(node.name))
-            else:
-                parent.add(clone, original.name)
-        except TreeError as error:
-            raise tree_error(error) from None
-        if original is not node:
-            # add() appends; the copy keeps the editors' order instead.
-            clone.position = original.position
-        record(
-            dbsession,
-            caller,
-            clone,
-            f"Copied from {original.path}",
-            list(snapshot(clone)),
-        )
-        copies[original.id] = clone
-    redirects.forget(dbsession, copies[node.id].path, subtree=True)
-    return copies[node.id]
+        if caller.may(P.VIEW, original):
+            kept.add(original.id)
+            part.append(original)
+    if not part or part[0] is not subtree[0]:
+        raise Forbidden()
+    return part
 
 
 def order(
