@@ -29,7 +29,9 @@ from cms.models.generation import GENERATION_ROW, SiteGeneration
 from cms.models.node import Node
 
 #: Tables whose writes no page shows.
-UNSHOWN = frozenset({"login_sessions", "login_throttle", "api_tokens", "site_generation"})
+UNSHOWN = frozenset(
+    {"login_sessions", "login_throttle", "api_tokens", "site_generation"}
+)
 #: The table a statement writes, when it is a write (its first words).
 WRITE = re.compile(
     r"\s*(?:(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)"

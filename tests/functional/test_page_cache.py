@@ -94,9 +94,7 @@ def test_head_is_answered_from_what_get_kept(site, client, count_queries):
     assert sorted(head.headerlist) == sorted(get.headerlist)
 
 
-def test_if_none_match_is_a_304_from_the_cache(
-    site, client, testapp, count_queries
-):
+def test_if_none_match_is_a_304_from_the_cache(site, client, testapp, count_queries):
     etag = client.get("/news/item/", headers=HTML).headers["ETag"]
     uncached = testapp.get(
         "/news/item/", headers={**HTML, "If-None-Match": etag}, status=304
@@ -119,7 +117,8 @@ def test_a_404_is_kept_and_ended_like_a_page(site, client, count_queries):
     )
     assert len(statements) == 1 and answer(again) == answer(first)
     client.post_json(
-        "/news/", {"@type": "Document", "title": "Later", "id": "later"},
+        "/news/",
+        {"@type": "Document", "title": "Later", "id": "later"},
         headers=site["token"],
     )
     client.post_json(
@@ -189,7 +188,9 @@ def test_publishing_shows_the_page(site, client):
     client.get("/news/draft/", headers=JSON, status=401)
     write(client, site, "post", "/news/draft/@@workflow", {"transition": "publish"})
     assert client.get("/news/draft/", headers=JSON).json["title"] == "A draft"
-    titles = [item["title"] for item in client.get("/news/", headers=JSON).json["items"]]
+    titles = [
+        item["title"] for item in client.get("/news/", headers=JSON).json["items"]
+    ]
     assert titles == ["An item", "A draft"]
 
 
@@ -242,9 +243,7 @@ def test_site_settings_show_in_every_header(site, client):
     assert "Renamed site" in client.get("/news/item/", headers=HTML).text
 
 
-def test_a_schedule_moment_ends_the_entries_without_any_write(
-    site, client, dbsession
-):
+def test_a_schedule_moment_ends_the_entries_without_any_write(site, client, dbsession):
     from cms.models import Node
     from sqlalchemy import select
 
