@@ -20,6 +20,7 @@ API tokens (a token's ``last_used`` is written by reads).
 import re
 import secrets
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -58,13 +59,20 @@ def is_shown_write(statement: str) -> bool:
 
 
 @event.listens_for(Engine, "before_cursor_execute")
-def _note_write(conn, cursor, statement, parameters, context, executemany):
+def _note_write(
+    conn: Connection,
+    cursor: Any,
+    statement: str,
+    parameters: Any,
+    context: Any,
+    executemany: bool,
+) -> None:
     if not conn.info.get(WROTE) and is_shown_write(statement):
         conn.info[WROTE] = True
 
 
 @event.listens_for(Engine, "rollback")
-def _forget_writes(conn):
+def _forget_writes(conn: Connection) -> None:
     conn.info.pop(WROTE, None)
 
 
@@ -92,8 +100,8 @@ def _bump_on_commit(session: Session) -> None:
     for connection in session.info.get(CONNECTIONS, ()):
         if connection.info.pop(WROTE, False):
             connection.execute(
-                update(_generation)
-                .where(_generation.c.id == GENERATION_ROW)
+                update(SiteGeneration)
+                .where(SiteGeneration.id == GENERATION_ROW)
                 .values(value=secrets.randbits(62))
             )
 

@@ -32,10 +32,9 @@ configure_mappers()
 
 # Every session writes the search index with the content it flushes; the hook
 # is registered on import, wherever the models are used (app, scripts, tests).
-import cms.search.index  # noqa: E402,F401
-
 # And every commit that wrote gives the site a new generation (cms.page_cache).
-import cms.generation  # noqa: E402,F401
+import cms.generation  # noqa: E402
+import cms.search.index  # noqa: E402,F401
 
 __all__ = [
     "ADMINS",

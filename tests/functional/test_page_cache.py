@@ -10,7 +10,9 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
+from cms.models import Node
 from cms.page_cache import PAGE_CACHE
 from tests.factories import add_document, add_folder, bearer, browser, make_user
 
@@ -244,9 +246,6 @@ def test_site_settings_show_in_every_header(site, client):
 
 
 def test_a_schedule_moment_ends_the_entries_without_any_write(site, client, dbsession):
-    from cms.models import Node
-    from sqlalchemy import select
-
     item = dbsession.scalars(select(Node).where(Node.path == "/news/item/")).one()
     soon = datetime.now(UTC) + timedelta(seconds=1.5)
     item.expires = soon
@@ -262,9 +261,6 @@ def test_a_schedule_moment_ends_the_entries_without_any_write(site, client, dbse
 def test_a_page_not_yet_effective_appears_when_its_moment_comes(
     site, client, dbsession
 ):
-    from cms.models import Node
-    from sqlalchemy import select
-
     draft = dbsession.scalars(select(Node).where(Node.path == "/news/draft/")).one()
     soon = datetime.now(UTC) + timedelta(seconds=1.5)
     draft.state, draft.effective = "published", soon

@@ -32,9 +32,12 @@ WRITER = textwrap.dedent(
     import cms
 
     settings, writes = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-    client = webtest.TestApp(cms.main({}, **settings), extra_environ={"HTTP_HOST": "example.com"})
+    password = settings.pop("password")
+    client = webtest.TestApp(
+        cms.main({}, **settings), extra_environ={"HTTP_HOST": "example.com"}
+    )
     token = client.post_json(
-        "/@@login", {"login": "admin", "password": settings.pop("password")}
+        "/@@login", {"login": "admin", "password": password}
     ).json["token"]
     for method, url, data in writes:
         getattr(client, method + "_json")(
@@ -61,7 +64,7 @@ def site_settings(database_url, tmp_path, monkeypatch):
 
 def write_elsewhere(settings, *writes):
     """Send *writes* (``(method, url, data)``) through another process."""
-    subprocess.run(
+    subprocess.run(  # noqa: S603 (this interpreter, our own script)
         [
             sys.executable,
             "-c",
