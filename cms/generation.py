@@ -110,12 +110,12 @@ def _bump_on_commit(session: Session) -> None:
 GENERATION_QUERY = select(_generation.c.value).where(_generation.c.id == GENERATION_ROW)
 
 
-def read_generation(session: Session) -> int | None:
+def read_generation(connection: Connection | Session) -> int | None:
     """The site's generation, or ``None`` when its row is missing."""
-    return session.execute(GENERATION_QUERY).scalar()
+    return connection.execute(GENERATION_QUERY).scalar()
 
 
-def next_boundary(session: Session, after: datetime) -> datetime | None:
+def next_boundary(connection: Connection | Session, after: datetime) -> datetime | None:
     """The first ``effective`` or ``expires`` of any node later than *after*.
 
     Two index look-ups in one statement; ``None`` when no moment is ahead.
@@ -130,6 +130,6 @@ def next_boundary(session: Session, after: datetime) -> datetime | None:
         .where(_nodes.c.expires > after)
         .scalar_subquery()
     )
-    first, second = session.execute(select(effective, expires)).one()
+    first, second = connection.execute(select(effective, expires)).one()
     moments = [moment for moment in (first, second) if moment is not None]
     return min(moments) if moments else None
