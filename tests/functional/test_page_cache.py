@@ -10,11 +10,19 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import webtest
 from sqlalchemy import select
 
 from cms.models import Node
 from cms.page_cache import PAGE_CACHE
-from tests.factories import add_document, add_folder, bearer, browser, make_user
+from tests.factories import (
+    add_document,
+    add_folder,
+    bearer,
+    browser,
+    log_in,
+    make_user,
+)
 
 HTML = {"Accept": "text/html"}
 JSON = {"Accept": "application/json"}
@@ -175,6 +183,18 @@ def test_an_anonymous_reader_never_gets_what_an_editor_saw(site, client):
     client.get("/news/draft/", headers={**site["token"], **HTML})
     client.get("/news/draft/", headers=JSON, status=401)
     client.get("/news/draft/", headers=HTML, status=303)
+
+
+def test_what_no_page_shows_ends_nothing(site, client, cached_app, count_queries):
+    # A token's first use writes its last_used; a login writes its session,
+    # a failed one the throttle's count.
+    client.get("/news/item/", headers=HTML)
+    client.get("/news/", headers=site["token"])
+    other = webtest.TestApp(cached_app, extra_environ={"HTTP_HOST": "example.com"})
+    other.post("/@@login", {"login": "boss", "password": "wrong"}, status=401)
+    log_in(other, "boss")
+    _, statements = served_with(count_queries, client, "/news/item/", headers=HTML)
+    assert len(statements) == 1
 
 
 # -- every write ends what it changes ---------------------------------------
