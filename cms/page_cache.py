@@ -185,9 +185,10 @@ def is_kept(request, response):
 def _connection(session_factory):
     """A connection of the sessions' engine, for the generation alone.
 
-    A connection rather than a session: a third cheaper, and the request's
-    own transaction is not begun for a hit. The tests' sessions are bound
-    to the connection that holds their transaction: that one is read.
+    A connection of its own, not the request's session: a hit never begins
+    the request's transaction, and a bare connection reads in a third less
+    time than a session would. The tests' sessions are bound to the
+    connection that holds their transaction: that one is read.
     """
     bind = session_factory.kw.get("bind")
     if isinstance(bind, Connection):
