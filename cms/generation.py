@@ -36,7 +36,7 @@ UNSHOWN = frozenset(
 #: The table a statement writes, when it is a write (its first words).
 WRITE = re.compile(
     r"\s*(?:(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)"
-    r"\s+\"?(\w+)|(WITH\b.*\b(?:INSERT|UPDATE|DELETE)\b))",
+    r"\s+\"?(\w+)|(WITH\b.*\b(?<!FOR )(?:INSERT|UPDATE|DELETE)\b))",
     re.I | re.S,
 )
 #: The mark on a connection (``Connection.info``) that it wrote since the

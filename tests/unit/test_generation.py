@@ -23,6 +23,7 @@ from tests.factories import add_document
         ("UPDATE site_generation SET value=?", False),
         ("SELECT * FROM nodes FOR UPDATE", False),
         ("WITH x AS (SELECT 1) SELECT * FROM x", False),
+        ("WITH x AS (SELECT 1) SELECT * FROM x FOR UPDATE", False),
         ("BEGIN IMMEDIATE", False),
     ],
 )
