@@ -73,7 +73,10 @@ def _note_write(
 
 @event.listens_for(Engine, "rollback")
 def _forget_writes(conn: Connection) -> None:
-    conn.info.pop(WROTE, None)
+    # A connection the database dropped has no info left to read (and its
+    # writes are gone with it).
+    if not conn.invalidated:
+        conn.info.pop(WROTE, None)
 
 
 @event.listens_for(Session, "after_begin")
@@ -98,7 +101,7 @@ def _bump_on_commit(session: Session) -> None:
     # The ORM flushes after this hook; its writes must be seen now.
     session.flush()
     for connection in session.info.get(CONNECTIONS, ()):
-        if connection.info.pop(WROTE, False):
+        if not connection.invalidated and connection.info.pop(WROTE, False):
             connection.execute(
                 update(SiteGeneration)
                 .where(SiteGeneration.id == GENERATION_ROW)
