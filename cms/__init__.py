@@ -30,6 +30,8 @@ def main(global_config, **settings):
         config.include(".headers")
         # Calls from the pages of other origins (cms.cors_origins).
         config.include(".cors")
+        # Anonymous pages kept in the process while the site's generation holds.
+        config.include(".page_cache")
         # Root factory and the one-query traverser.
         config.include(".traversal")
         # Identity, permissions, CSRF.

@@ -67,6 +67,9 @@ DEFAULTS = {
     "cms.sitemap_part_size": "50000",
     # A folder whose templates/ and static/ restyle the site (cms.theme).
     "cms.theme_dir": "",
+    # The anonymous page cache (cms.page_cache): on or off, and its entries.
+    "cms.page_cache": "false",
+    "cms.page_cache_size": "1000",
 }
 
 #: Settings read as whole numbers, and as decimals.
@@ -81,15 +84,17 @@ INTEGERS = (
     "cms.max_upload_bytes",
     "cms.feed_size",
     "cms.sitemap_part_size",
+    "cms.page_cache_size",
 )
 #: Settings that must be a whole number within bounds: ``(low, high)``.
 BOUNDED = {
     "cms.feed_size": (1, 1000),
     # The sitemaps.org protocol allows 50,000 URLs in one file.
     "cms.sitemap_part_size": (1, 50000),
+    "cms.page_cache_size": (1, 1000000),
 }
 FLOATS = ("cms.login_slowdown",)
-BOOLEANS = ("pyramid.reload_templates", "cms.secure_cookies")
+BOOLEANS = ("pyramid.reload_templates", "cms.secure_cookies", "cms.page_cache")
 MIN_SECRET_LENGTH = 32
 TRUTHY = frozenset(truthy)
 FALSY = frozenset(falsey) | {""}

@@ -23,6 +23,7 @@ from sqlalchemy.orm import sessionmaker
 from cms import main
 from cms.db import get_engine
 from cms.migrations import upgrade
+from cms.page_cache import PAGE_CACHE
 from cms.site import ensure_root
 
 # A developer's CMS_DATABASE_URL must never point the tests at a real site.
@@ -100,13 +101,43 @@ def dbsession(session_factory):
     session.close()
 
 
+@pytest.fixture(scope="session")
+def cached_app(app_settings, dbengine):
+    """The app with the anonymous page cache on (``cms.page_cache``)."""
+    app = main({}, **{**app_settings, "cms.page_cache": "true"})
+    yield app
+    app.registry["dbengine"].dispose()
+
+
+@contextmanager
+def serving_in(app, session_factory):
+    """Yield a WebTest app whose requests run inside the test's transaction.
+
+    The page cache, when on, starts empty: what a test kept would answer the
+    next one, whose site is another at the same (rolled back) generation.
+    """
+    original = app.registry["dbsession_factory"]
+    app.registry["dbsession_factory"] = session_factory
+    if PAGE_CACHE in app.registry:
+        app.registry[PAGE_CACHE].clear()
+    try:
+        yield webtest.TestApp(app, extra_environ={"HTTP_HOST": "example.com"})
+    finally:
+        app.registry["dbsession_factory"] = original
+
+
 @pytest.fixture
 def testapp(app, session_factory):
     """A WebTest app whose requests run inside the test's transaction."""
-    original = app.registry["dbsession_factory"]
-    app.registry["dbsession_factory"] = session_factory
-    yield webtest.TestApp(app, extra_environ={"HTTP_HOST": "example.com"})
-    app.registry["dbsession_factory"] = original
+    with serving_in(app, session_factory) as client:
+        yield client
+
+
+@pytest.fixture
+def cached_testapp(cached_app, session_factory):
+    """:func:`testapp` with the anonymous page cache on."""
+    with serving_in(cached_app, session_factory) as client:
+        yield client
 
 
 @pytest.fixture

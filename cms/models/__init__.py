@@ -3,6 +3,7 @@
 from sqlalchemy.orm import configure_mappers
 
 from cms.models.content import CONTENT_TYPES, Document, Folder
+from cms.models.generation import SiteGeneration
 from cms.models.marker import Marker
 from cms.models.media import File, Image
 from cms.models.meta import Base
@@ -31,6 +32,8 @@ configure_mappers()
 
 # Every session writes the search index with the content it flushes; the hook
 # is registered on import, wherever the models are used (app, scripts, tests).
+# And every commit that wrote gives the site a new generation (cms.page_cache).
+import cms.generation  # noqa: E402
 import cms.search.index  # noqa: E402,F401
 
 __all__ = [
@@ -55,6 +58,7 @@ __all__ = [
     "NotAContainer",
     "Redirect",
     "Revision",
+    "SiteGeneration",
     "SiteSettings",
     "TreeError",
     "User",

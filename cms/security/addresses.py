@@ -95,13 +95,20 @@ def request_client_addr(request: Request) -> str:
     )
 
 
-def believe_forwarded_scheme(event: NewRequest) -> None:
-    """Take the scheme a trusted proxy says the client used (TLS ends there)."""
-    request = event.request
+def forwarded_scheme(request: Request) -> str | None:
+    """The scheme a trusted proxy says the client used, if one says so."""
     scheme = request.headers.get("X-Forwarded-Proto", "").strip().lower()
     networks = request.registry.settings["cms.trusted_proxies"]
     if scheme in SCHEMES and _trusted(_parse(request.remote_addr or ""), networks):
-        request.environ["wsgi.url_scheme"] = scheme
+        return scheme
+    return None
+
+
+def believe_forwarded_scheme(event: NewRequest) -> None:
+    """Take the scheme a trusted proxy says the client used (TLS ends there)."""
+    scheme = forwarded_scheme(event.request)
+    if scheme is not None:
+        event.request.environ["wsgi.url_scheme"] = scheme
 
 
 def includeme(config: Configurator) -> None:

@@ -24,6 +24,8 @@ DOCUMENTED = {
     "cms.login_slowdown": 0.5,
     "cms.feed_size": 20,
     "cms.sitemap_part_size": 50_000,
+    "cms.page_cache": False,
+    "cms.page_cache_size": 1000,
 }
 
 
@@ -206,6 +208,7 @@ class TestBadValues:
             ("cms.feed_size", "1001"),
             ("cms.feed_size", "0"),
             ("cms.sitemap_part_size", "50001"),
+            ("cms.page_cache_size", "0"),
         ],
     )
     def test_a_number_out_of_its_bounds_is_named(self, key, text):
@@ -217,3 +220,17 @@ class TestBadValues:
         # A typo must not turn the Secure flag of the session cookie off.
         with pytest.raises(ValueError, match=r"cms\.secure_cookies"):
             load_settings({**MINIMAL, "cms.secure_cookies": text}, environ={})
+
+
+@pytest.mark.parametrize(
+    ("ini", "cached"), [("production.ini", True), ("development.ini", False)]
+)
+def test_the_page_cache_is_on_in_production_and_off_in_development(ini, cached):
+    from pathlib import Path
+
+    from pyramid.paster import get_appsettings
+
+    path = Path(__file__).parents[2] / ini
+    given = dict(get_appsettings(str(path)))
+    settings = load_settings({**given, **MINIMAL}, environ={})
+    assert settings["cms.page_cache"] is cached

@@ -10,6 +10,8 @@ not view appears anywhere in it.
 
 import pytest
 
+# Every test here runs without and with the anonymous page cache.
+from tests.functional.security.caching import app_without_and_with_the_cache  # noqa: F401
 from tests.functional.security.site import (
     CALLERS,
     ORACLE,

@@ -11,6 +11,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+# Every test here runs without and with the anonymous page cache.
+from tests.functional.security.caching import app_without_and_with_the_cache  # noqa: F401
 from tests.functional.security.site import ORACLE, SPECS, marker
 
 SIDE_VIEWS = ("@@breadcrumbs", "@@navigation", "@@workflow", "@@sharing")
