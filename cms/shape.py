@@ -38,6 +38,8 @@ SUMMARY_KEYS = (
     "id", "uid", "title", "description", "state", "modified", "effective",
     "expires", "file", "image", "snippet",
 )  # fmt: skip
+#: What ``fields`` of a node may name: its keys and its items' (each once).
+NODE_AND_SUMMARY_KEYS = tuple(dict.fromkeys(NODE_KEYS + SUMMARY_KEYS))
 #: What ``items`` needs: without them, the listing is not queried.
 LISTING_KEYS = frozenset({"items", "items_total", "batching"})
 ALWAYS = ("@id", "@type")
@@ -88,7 +90,7 @@ def parse_fields(request: Request, name: str, allowed: tuple[str, ...]):
 
 def parse_shape(request: Request) -> Shape:
     """Return the :class:`Shape` a node's JSON is asked for, or raise 400."""
-    fields = parse_fields(request, "fields", NODE_KEYS + SUMMARY_KEYS)
+    fields = parse_fields(request, "fields", NODE_AND_SUMMARY_KEYS)
     expand: tuple[str, ...] = ()
     values = request.GET.getall("expand")
     if len(values) > 1:

@@ -4,7 +4,13 @@ from cms.listing import LISTING_SORTS
 from cms.models import CONTENT_TYPES
 from cms.navigation import MAX_NAVIGATION_DEPTH
 from cms.openapi.builders import _query
-from cms.shape import EXPANSIONS, MAX_FIELDS, NODE_KEYS, SUMMARY_KEYS
+from cms.shape import (
+    EXPANSIONS,
+    MAX_FIELDS,
+    NODE_AND_SUMMARY_KEYS,
+    NODE_KEYS,
+    SUMMARY_KEYS,
+)
 
 
 def _names(name, description, names):
@@ -62,7 +68,7 @@ def node_parameters():
             "Keep only these keys in the node and in each of its `items` "
             "(`@id` and `@type` are always kept). Without `items`, "
             "`items_total` and `batching`, no children are listed.",
-            list(dict.fromkeys([*NODE_KEYS, *SUMMARY_KEYS])),
+            list(NODE_AND_SUMMARY_KEYS),
         ),
         _query(
             "expand",
