@@ -32,6 +32,8 @@ def main(global_config, **settings):
         config.include(".cors")
         # Anonymous pages kept in the process while the site's generation holds.
         config.include(".page_cache")
+        # Counts of big listings kept while the site's generation holds.
+        config.include(".counts")
         # Root factory and the one-query traverser.
         config.include(".traversal")
         # Identity, permissions, CSRF.

@@ -234,6 +234,7 @@ def children_batch(
     before: str | None = None,
     where: ColumnElement[bool] | None = None,
     order: Order = Order(),
+    counts: tuple[Any, tuple] | None = None,
 ) -> Batch:
     """Return a :class:`Batch` of *parent*'s children, in *order*.
 
@@ -241,7 +242,9 @@ def children_batch(
     already holds them all (a leaf, a small folder).
 
     *where* narrows the children, e.g. to those the caller may view
-    (:func:`cms.security.trimming.viewable_children`).
+    (:func:`cms.security.trimming.viewable_children`). *counts* is
+    ``(ChildCounts, view key)`` (:mod:`cms.counts`): the count is then kept
+    for the next batches while the site does not change.
     """
     scope = [_N.parent_id == parent.id]
     if where is not None:
@@ -273,9 +276,12 @@ def children_batch(
         # The first batch holds every child: the count is known, no query.
         total = len(rows)
     else:
-        total = dbsession.execute(
-            select(func.count()).select_from(_NODES).where(*scope)
-        ).scalar_one()
+        statement = select(func.count()).select_from(_NODES).where(*scope)
+        if counts is None:
+            total = dbsession.execute(statement).scalar_one()
+        else:
+            kept, view = counts
+            total = kept.count(dbsession, statement, (parent.id, view, order.types))
     batch = Batch(
         items=rows, total=total, size=size, after=after, before=before, order=order
     )

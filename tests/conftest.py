@@ -21,6 +21,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import sessionmaker
 
 from cms import main
+from cms.counts import CHILD_COUNTS
 from cms.db import get_engine
 from cms.migrations import upgrade
 from cms.page_cache import PAGE_CACHE
@@ -113,13 +114,15 @@ def cached_app(app_settings, dbengine):
 def serving_in(app, session_factory):
     """Yield a WebTest app whose requests run inside the test's transaction.
 
-    The page cache, when on, starts empty: what a test kept would answer the
-    next one, whose site is another at the same (rolled back) generation.
+    The page cache and the kept counts, when on, start empty: what a test
+    kept would answer the next one, whose site is another at the same
+    (rolled back) generation.
     """
     original = app.registry["dbsession_factory"]
     app.registry["dbsession_factory"] = session_factory
-    if PAGE_CACHE in app.registry:
-        app.registry[PAGE_CACHE].clear()
+    for kept in (PAGE_CACHE, CHILD_COUNTS):
+        if kept in app.registry:
+            app.registry[kept].clear()
     try:
         yield webtest.TestApp(app, extra_environ={"HTTP_HOST": "example.com"})
     finally:

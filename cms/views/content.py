@@ -4,6 +4,7 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPMovedPerma
 from pyramid.view import view_config, view_defaults
 
 from cms.conditional import answer_conditional_get
+from cms.counts import counts_for
 from cms.listing import children_batch, parse_batch_params, parse_order
 from cms.meta import page_meta
 from cms.models import Node
@@ -57,6 +58,7 @@ class NodeViews:
             before,
             viewable_children(request, node),
             parse_order(request),
+            counts_for(request),
         )
         data = serialize_node(request, node, batch, draft=draft)
         # The page shows more than the node: its frame (breadcrumbs, toolbar,

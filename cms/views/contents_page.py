@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from cms import clipboard
 from cms.contents import batch_query, contents_url, require_manager
+from cms.counts import counts_for
 from cms.listing import children_batch, parse_batch_params
 from cms.models import File, Node
 from cms.models.meta import utcnow
@@ -50,6 +51,7 @@ def contents_page(container, request):
         after,
         before,
         viewable_children(request, container),
+        counts=counts_for(request),
     )
     may_order = request.has_permission(Permission.EDIT, container)
     sizes = file_sizes(dbsession, batch.items)

@@ -11,6 +11,7 @@ from pyramid.httpexceptions import HTTPBadRequest
 from sqlalchemy import select
 
 from cms.conditional import answer_conditional_get
+from cms.counts import counts_for
 from cms.links import show_current_all
 from cms.listing import children_batch, link_header, parse_batch_params, parse_order
 from cms.models import Node
@@ -63,6 +64,7 @@ def node_json(request, node, draft):
             before,
             viewable_children(request, node),
             order,
+            counts_for(request),
         )
     data = serialize_node(request, node, batch, draft=draft)
     if batch is not None:
