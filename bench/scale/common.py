@@ -33,6 +33,9 @@ def site(db_path, tmpdir, migrate=True):
             "cms.secret": secrets.token_hex(32),
             "cms.secure_cookies": "false",
             "cms.login_slowdown": "0",
+            # As production.ini has it with BENCH_PAGE_CACHE=true: pages kept,
+            # and the counts of big folders kept per site generation.
+            "cms.page_cache": os.environ.get("BENCH_PAGE_CACHE", "false"),
         },
     )
     if migrate:
