@@ -17,7 +17,8 @@ from contextlib import contextmanager
 
 import pytest
 import webtest
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from cms import main
@@ -38,11 +39,27 @@ COUNTED_STATEMENT = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.I)
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+def database_url(tmp_path_factory, worker_id):
+    """The run's database; each pytest-xdist worker (``gw0``…) has its own."""
     url = os.environ.get(TEST_DATABASE_VARIABLE)
-    if url:
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    if worker_id == "master":
         return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    return worker_database(url, f"cms_test_{worker_id}")
+
+
+def worker_database(url, name):
+    """Return the URL of database *name* on *url*'s server, made empty."""
+    server = make_url(url)
+    engine = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        engine.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
