@@ -7,6 +7,7 @@ its own ``includeme``.
 
 from pyramid.config import Configurator
 
+from cms.page_cache import serving
 from cms.settings import load_settings
 
 
@@ -49,4 +50,5 @@ def main(global_config, **settings):
         config.include(".views.reader")
         # Views register themselves with @view_config.
         config.scan(".views")
-    return config.make_wsgi_app()
+    # Kept anonymous pages are answered in front of the router.
+    return serving(config.make_wsgi_app())

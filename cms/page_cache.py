@@ -25,32 +25,35 @@ An entry is served while both hold:
   every entry) but simple and exact: no entry can outlive a moment of
   something it shows, whatever it shows.
 
-A hit answers without a transaction, a lineage or a template: the stored
-status, headers and body, or a 304 when ``If-None-Match`` names the stored
-ETag. The headers every answer gets (``Vary``, ``Cache-Control``, the CSP,
-CORS) are added after the tweens, so they are the uncached answer's.
+A hit is answered in front of Pyramid's router (:class:`PageCacheApp`, the
+WSGI application ``main`` returns): no request object, no transaction, no
+lineage and no template; the generation is read on a pooled connection of
+the database driver itself. It answers the stored status, headers and body,
+all the headers the router added included, or a 304 when ``If-None-Match``
+names the stored ETag. Which answers are kept is still decided inside the
+router, where the node and the view are known (:func:`page_cache_tween`).
+Headers that depend on the request besides its URL and representation
+(CORS, by ``Origin``) are kept apart by putting ``Origin`` in the key.
 """
 
 import logging
 import threading
 from collections import OrderedDict
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from pyramid.httpexceptions import HTTPNotModified
-from pyramid.response import Response
+from pyramid.request import Request
 from pyramid.tweens import EXCVIEW
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from cms.conditional import tags
 from cms.flash import COOKIE_NAME as FLASH_COOKIE
-from cms.generation import next_boundary, read_generation
+from cms.generation import GENERATION_QUERY, next_boundary, read_generation
 from cms.models import Node
 from cms.models.meta import utcnow
 from cms.responses import wants_json
-from cms.security.addresses import forwarded_scheme
+from cms.security.addresses import environ_forwarded_scheme
 from cms.security.sessions import COOKIE_NAME as SESSION_COOKIE
 
 log = logging.getLogger(__name__)
@@ -61,6 +64,24 @@ PAGE_CACHE = "cms.page_cache"
 SITE_COOKIES = (SESSION_COOKIE, FLASH_COOKIE)
 #: What ``Cache-Control`` may say for an answer to be kept.
 FORBIDDING = ("private", "no-store")
+#: Marks in the environ: the cache may keep this answer; the router says it
+#: is fit to keep.
+CANDIDATE = "cms.page_cache.candidate"
+KEEP = "cms.page_cache.keep"
+#: The headers a 304 repeats from the answer it stands for (RFC 9110 15.4.5,
+#: and what every answer of the site carries); entity headers are left out.
+NOT_MODIFIED_HEADERS = frozenset(
+    {
+        "cache-control",
+        "content-location",
+        "content-security-policy",
+        "etag",
+        "expires",
+        "referrer-policy",
+        "vary",
+        "x-content-type-options",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -72,14 +93,24 @@ class Entry:
     headerlist: tuple[tuple[str, str], ...]
     body: bytes
     etag: str | None
+    not_modified: tuple[tuple[str, str], ...] = field(init=False)
 
-    def answer(self, request):
-        if self.etag and _names(request.headers.get("If-None-Match"), self.etag):
-            # As cms.conditional.answer_if_current says it, uncached.
-            return HTTPNotModified(headers={"ETag": self.etag, "Vary": "Accept"})
-        return Response(
-            status=self.status, headerlist=list(self.headerlist), body=self.body
+    def __post_init__(self):
+        kept = tuple(
+            (name, value)
+            for name, value in self.headerlist
+            if name.lower() in NOT_MODIFIED_HEADERS
+            or name.lower().startswith("access-control-")
         )
+        object.__setattr__(self, "not_modified", kept)
+
+    def serve(self, environ, start_response):
+        """Answer from the entry: the page, its headers alone, or a 304."""
+        if self.etag and _names(environ.get("HTTP_IF_NONE_MATCH"), self.etag):
+            start_response("304 Not Modified", list(self.not_modified))
+            return []
+        start_response(self.status, list(self.headerlist))
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [self.body]
 
 
 def _names(if_none_match, etag):
@@ -127,8 +158,9 @@ class PageCache:
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
 
-    def schedule_end(self, connection, generation, now):
-        """The first schedule moment after *now* at *generation*, or ``None``."""
+    def known_end(self, generation, now):
+        """``(True, moment)`` when the next schedule moment is known, else
+        ``(False, None)``: no statement is needed for the first."""
         known = self._schedule
         if known is not None:
             known_generation, since, moment = known
@@ -137,27 +169,78 @@ class PageCache:
                 and since <= now
                 and (moment is None or now < moment)
             ):
-                return moment
+                return True, moment
+        return False, None
+
+    def schedule_end(self, connection, generation, now):
+        """The first schedule moment after *now* at *generation*, or ``None``."""
+        known, moment = self.known_end(generation, now)
+        if known:
+            return moment
         moment = next_boundary(connection, now)
         self._schedule = (generation, now, moment)
         return moment
 
 
-def is_anonymous_read(request):
+def is_anonymous_read(environ):
     """Whether the cache may answer: GET or HEAD with no credentials or cookie."""
+    cookies = environ.get("HTTP_COOKIE", "")
     return (
-        request.method in ("GET", "HEAD")
-        and "Authorization" not in request.headers
-        and not any(name in request.cookies for name in SITE_COOKIES)
+        environ["REQUEST_METHOD"] in ("GET", "HEAD")
+        and "HTTP_AUTHORIZATION" not in environ
+        # Any mention of the site's cookies: someone's request, or about to be.
+        and not (cookies and any(name in cookies for name in SITE_COOKIES))
         # Tests that hand in a session of their own go around the cache.
-        and "app.dbsession" not in request.environ
+        and "app.dbsession" not in environ
     )
 
 
-def cache_key(request):
-    scheme = forwarded_scheme(request) or request.scheme
-    representation = "json" if wants_json(request) else "html"
-    return (scheme, request.host, request.path_qs, representation)
+class Representations:
+    """HTML or JSON, as :func:`cms.responses.wants_json` decides, by the few
+    things it reads; remembered, since browsers send a handful of ``Accept``
+    headers."""
+
+    SIZE = 256
+
+    def __init__(self):
+        self._known = {}
+
+    def __call__(self, environ):
+        key = (
+            environ.get("PATH_INFO", "").startswith("/++api++"),
+            environ.get("HTTP_ACCEPT", ""),
+            environ.get("CONTENT_TYPE", ""),
+        )
+        known = self._known.get(key)
+        if known is None:
+            probe = {
+                "REQUEST_METHOD": "GET",
+                "PATH_INFO": environ.get("PATH_INFO", ""),
+                "HTTP_ACCEPT": key[1],
+                "CONTENT_TYPE": key[2],
+            }
+            known = "json" if wants_json(Request(probe)) else "html"
+            if len(self._known) >= self.SIZE:
+                self._known.clear()
+            self._known[key] = known
+        return known
+
+
+def cache_key(environ, networks, representation):
+    """URL (scheme, host, path, query), representation and ``Origin``."""
+    scheme = environ_forwarded_scheme(environ, networks) or environ["wsgi.url_scheme"]
+    host = environ.get("HTTP_HOST") or (
+        f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
+    )
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    return (
+        scheme,
+        host,
+        path,
+        environ.get("QUERY_STRING", ""),
+        representation(environ),
+        environ.get("HTTP_ORIGIN"),
+    )
 
 
 def is_kept(request, response):
@@ -181,70 +264,135 @@ def is_kept(request, response):
     return isinstance(response.app_iter, list)
 
 
-@contextmanager
-def _connection(session_factory):
-    """A connection of the sessions' engine, for the generation alone.
+class PageCacheApp:
+    """The WSGI application in front of the router, when the cache is on."""
 
-    A connection of its own, not the request's session: a hit never begins
-    the request's transaction, and a bare connection reads in a third less
-    time than a session would. The tests' sessions are bound to the
-    connection that holds their transaction: that one is read.
-    """
-    bind = session_factory.kw.get("bind")
-    if isinstance(bind, Connection):
-        yield bind
-        return
-    with bind.connect() as connection:
-        yield connection
+    def __init__(self, router, registry):
+        self.router = router
+        self.registry = registry
+        self.cache = registry[PAGE_CACHE]
+        self.representation = Representations()
+        engine = registry["dbengine"]
+        self.generation_sql = str(
+            GENERATION_QUERY.compile(engine, compile_kwargs={"literal_binds": True})
+        )
+        self.driver_error = engine.dialect.loaded_dbapi.Error
+
+    def __call__(self, environ, start_response):
+        if not is_anonymous_read(environ):
+            return self.router(environ, start_response)
+        now = utcnow()
+        try:
+            generation, ends = self.site_state(now)
+        except (SQLAlchemyError, self.driver_error):
+            # The request itself will meet the database away, and say so.
+            log.debug("page cache: no generation", exc_info=True)
+            return self.router(environ, start_response)
+        if generation is None:
+            return self.router(environ, start_response)
+        key = cache_key(
+            environ, self.registry.settings["cms.trusted_proxies"], self.representation
+        )
+        entry = self.cache.get(key, generation, now)
+        if entry is not None:
+            return entry.serve(environ, start_response)
+        return self.make_and_keep(environ, start_response, key, generation, ends)
+
+    def make_and_keep(self, environ, start_response, key, generation, ends):
+        """The router's answer, kept when it is fit to keep."""
+        answered = []
+
+        def note(status, headerlist, exc_info=None):
+            answered[:] = [status, headerlist]
+            return start_response(status, headerlist, exc_info)
+
+        environ[CANDIDATE] = True
+        body = self.router(environ, note)
+        if (
+            environ.get(KEEP)
+            and answered
+            and isinstance(body, list)
+            and not any(name.lower() == "set-cookie" for name, _ in answered[1])
+            and (ends is None or utcnow() < ends)
+        ):
+            status, headerlist = answered
+            etag = next((v for n, v in headerlist if n.lower() == "etag"), None)
+            entry = Entry(
+                generation=generation,
+                ends=ends,
+                status=status,
+                headerlist=tuple(headerlist),
+                body=b"".join(body),
+                etag=etag,
+            )
+            self.cache.put(key, entry)
+        return body
+
+    def site_state(self, now):
+        """The generation, and the schedule moment that ends its entries."""
+        bind = self.registry["dbsession_factory"].kw.get("bind")
+        if isinstance(bind, Connection):
+            # The tests' sessions share the connection of their transaction.
+            return self._state_on(bind, now)
+        generation = self._read_generation_raw(bind)
+        if generation is None:
+            return None, None
+        known, moment = self.cache.known_end(generation, now)
+        if known:
+            return generation, moment
+        with bind.connect() as connection:
+            return generation, self.cache.schedule_end(connection, generation, now)
+
+    def _state_on(self, connection, now):
+        generation = read_generation(connection)
+        if generation is None:
+            return None, None
+        return generation, self.cache.schedule_end(connection, generation, now)
+
+    def _read_generation_raw(self, engine):
+        """The generation, read on a pooled connection of the driver itself:
+        a fifth of the time of SQLAlchemy's connection around it."""
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(self.generation_sql)
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+        finally:
+            connection.close()  # back to the pool, rolled back
+        return None if row is None else row[0]
+
+
+def serving(router):
+    """The site's WSGI application: *router*, with the cache in front if on."""
+    registry = router.registry
+    if PAGE_CACHE not in registry:
+        return router
+    return PageCacheApp(router, registry)
 
 
 def page_cache_tween_factory(handler, registry):
     settings = registry.settings
     if not settings["cms.page_cache"]:
         return handler
-    cache = registry[PAGE_CACHE] = PageCache(settings["cms.page_cache_size"])
+    registry[PAGE_CACHE] = PageCache(settings["cms.page_cache_size"])
 
     def page_cache_tween(request):
-        if not is_anonymous_read(request):
-            return handler(request)
-        started = utcnow()
-        try:
-            with _connection(registry["dbsession_factory"]) as connection:
-                generation = read_generation(connection)
-                ends = None
-                if generation is not None:
-                    ends = cache.schedule_end(connection, generation, started)
-        except SQLAlchemyError:
-            # The request itself will meet the database away, and say so.
-            log.debug("page cache: no generation", exc_info=True)
-            return handler(request)
-        if generation is None:
-            return handler(request)
-        key = cache_key(request)
-        entry = cache.get(key, generation, started)
-        if entry is not None:
-            return entry.answer(request)
+        """Say whether the answer is fit to keep, where node and view are known."""
         response = handler(request)
-        if is_kept(request, response) and (ends is None or utcnow() < ends):
-            cache.put(
-                key,
-                Entry(
-                    generation=generation,
-                    ends=ends,
-                    status=response.status,
-                    headerlist=tuple(response.headerlist),
-                    body=response.body,
-                    etag=response.headers.get("ETag"),
-                ),
-            )
+        environ = request.environ
+        if environ.get(CANDIDATE) and is_kept(request, response):
+            environ[KEEP] = True
         return response
 
     return page_cache_tween
 
 
 def includeme(config):
-    # Above the transaction and the exception views: a hit opens neither,
-    # and a 404 is kept as the exception views made it.
+    # Above the transaction and the exception views: a 404 is judged as the
+    # exception views made it.
     config.add_tween(
         "cms.page_cache.page_cache_tween_factory",
         over=("pyramid_tm.tm_tween_factory", EXCVIEW),

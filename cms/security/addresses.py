@@ -10,7 +10,7 @@ believes ``X-Forwarded-For`` from anybody); the scheme is set on the
 request as it comes in, so that every URL the site writes has it.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from ipaddress import (
     IPv4Address,
     IPv4Network,
@@ -19,6 +19,7 @@ from ipaddress import (
     ip_address,
     ip_network,
 )
+from typing import Any
 
 from pyramid.config import Configurator
 from pyramid.events import NewRequest
@@ -97,9 +98,19 @@ def request_client_addr(request: Request) -> str:
 
 def forwarded_scheme(request: Request) -> str | None:
     """The scheme a trusted proxy says the client used, if one says so."""
-    scheme = request.headers.get("X-Forwarded-Proto", "").strip().lower()
-    networks = request.registry.settings["cms.trusted_proxies"]
-    if scheme in SCHEMES and _trusted(_parse(request.remote_addr or ""), networks):
+    return environ_forwarded_scheme(
+        request.environ, request.registry.settings["cms.trusted_proxies"]
+    )
+
+
+def environ_forwarded_scheme(
+    environ: Mapping[str, Any], networks: Iterable[Network]
+) -> str | None:
+    """:func:`forwarded_scheme` read from a WSGI environ, before any request."""
+    scheme = environ.get("HTTP_X_FORWARDED_PROTO", "").strip().lower()
+    if scheme in SCHEMES and _trusted(
+        _parse(environ.get("REMOTE_ADDR") or ""), networks
+    ):
         return scheme
     return None
 
