@@ -300,7 +300,7 @@ class PageCacheApp:
 
     def make_and_keep(self, environ, start_response, key, generation, ends):
         """The router's answer, kept when it is fit to keep."""
-        answered = []
+        answered: list = []
 
         def note(status, headerlist, exc_info=None):
             answered[:] = [status, headerlist]
