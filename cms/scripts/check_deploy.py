@@ -45,7 +45,7 @@ KNOWN_SECRETS = frozenset(
 MIN_DISTINCT_SECRET_CHARACTERS = 10
 #: Seconds to wait for a database server that does not answer.
 CONNECT_TIMEOUT = 5
-NEW_SECRET = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+RANDOM_VALUE_COMMAND = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
 class Finding(NamedTuple):
@@ -85,7 +85,7 @@ def find_problems(config_uri, environ, args):
     """Return the findings for the site *config_uri* describes, in *environ*."""
     try:
         settings = with_environment(get_appsettings(config_uri), environ)
-    except Exception as error:  # noqa: BLE001 (any failure is the finding)
+    except Exception as error:  # any failure is the finding
         return [
             Finding(
                 f"{config_uri} cannot be read",
@@ -101,7 +101,7 @@ def find_problems(config_uri, environ, args):
 
 def check_secret(settings, environ, args):
     secret = settings.get("cms.secret", "")
-    fix = f"set CMS_SECRET to a new random value ({NEW_SECRET})"
+    fix = f"set CMS_SECRET to a new random value ({RANDOM_VALUE_COMMAND})"
     if not secret:
         yield Finding("cms.secret is not set", "the site will not start", fix)
     elif secret in KNOWN_SECRETS:
@@ -348,7 +348,7 @@ def _migration_findings(revision, shown):
 def _known(scripts, revision):
     try:
         return scripts.get_revision(revision) is not None
-    except Exception:  # noqa: BLE001 (alembic raises several kinds)
+    except Exception:  # alembic raises several kinds
         return False
 
 

@@ -181,9 +181,7 @@ BAD = {
 
 
 @pytest.mark.parametrize("name", BAD)
-def test_each_unsafe_setting_is_named(
-    name, environment, tmp_path, monkeypatch, capsys
-):
+def test_each_unsafe_setting_is_named(name, environment, tmp_path, monkeypatch, capsys):
     changes, replacements, expected = BAD[name]
     for variable, value in changes.items():
         if value is None:
@@ -247,7 +245,8 @@ def test_a_database_behind_the_code_needs_migrating(
         monkeypatch.setenv("CMS_DATABASE_URL", url)
         code, out = check_deploy(capsys, *options)
     assert code == 1
-    assert f"is at revision {first}, this code needs {scripts.get_current_head()}" in out
+    head = scripts.get_current_head()
+    assert f"is at revision {first}, this code needs {head}" in out
     assert "run initialize_cms_db INI" in out
 
 
