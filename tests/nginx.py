@@ -29,7 +29,7 @@ def nginx_binary():
     """nginx's path; a failure, not a skip, when it is missing."""
     found = shutil.which("nginx") or "/usr/sbin/nginx"
     if not os.access(found, os.X_OK):
-        pytest.fail("nginx is not installed: bin/test installs it (bin/lib/nginx.sh)")
+        pytest.fail("nginx is not installed: bin/test installs it (bin/lib/deploy.sh)")
     return found
 
 
