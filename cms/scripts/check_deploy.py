@@ -45,6 +45,9 @@ KNOWN_SECRETS = frozenset(
 MIN_DISTINCT_SECRET_CHARACTERS = 10
 #: Seconds to wait for a database server that does not answer.
 CONNECT_TIMEOUT = 5
+#: Pyramid's switches that show internals or slow every request down.
+DEBUG_PREFIXES = ("pyramid.debug_", "pyramid.reload_")
+TRUE = frozenset(truthy)
 RANDOM_VALUE_COMMAND = "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
@@ -137,11 +140,6 @@ def check_secure_cookies(settings, environ, args):
         )
 
 
-#: Pyramid's switches that show internals or slow every request down.
-DEBUG_PREFIXES = ("pyramid.debug_", "pyramid.reload_")
-TRUE = frozenset(truthy)
-
-
 def check_debugging(settings, environ, args):
     switches = {
         key: value for key, value in settings.items() if key.startswith(DEBUG_PREFIXES)
@@ -153,11 +151,12 @@ def check_debugging(settings, environ, args):
             switches[variable] = value
     for key, value in sorted(switches.items()):
         if str(value).strip().lower() in TRUE:
+            fix = f"unset {key}" if key.isupper() else f"set {key} = false"
             yield Finding(
                 f"{key} is on",
                 "debugging output tells visitors about the site's internals, "
                 "and reloading reads files again on every request",
-                f"set {key} = false (production.ini has it so)",
+                f"{fix} (production.ini has them all off)",
             )
     includes = aslist(settings.get("pyramid.includes", ""))
     if "pyramid_debugtoolbar" in includes:

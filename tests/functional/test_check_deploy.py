@@ -116,7 +116,7 @@ BAD = {
     "debug from the environment": (
         {"PYRAMID_DEBUG_ALL": "1"},
         {},
-        "PYRAMID_DEBUG_ALL is on",
+        "PYRAMID_DEBUG_ALL is on: debugging output",
     ),
     "debug toolbar": (
         {},
