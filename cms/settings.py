@@ -100,16 +100,24 @@ TRUTHY = frozenset(truthy)
 FALSY = frozenset(falsey) | {""}
 
 
+def with_environment(
+    settings: Mapping[str, Any], environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Return a copy of *settings* with the environment's overrides applied."""
+    environ = os.environ if environ is None else environ
+    result = dict(settings)
+    for variable, key in ENVIRONMENT_OVERRIDES.items():
+        if environ.get(variable):
+            result[key] = environ[variable]
+    return result
+
+
 def load_settings(
     settings: Mapping[str, Any], environ: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
     """Return a copy of *settings* with defaults, overrides and coercions."""
-    environ = os.environ if environ is None else environ
     result: dict[str, Any] = dict(DEFAULTS)
-    result.update(settings)
-    for variable, key in ENVIRONMENT_OVERRIDES.items():
-        if environ.get(variable):
-            result[key] = environ[variable]
+    result.update(with_environment(settings, environ))
     if not result.get("sqlalchemy.url"):
         raise ValueError(
             "No database: set sqlalchemy.url in the ini file or CMS_DATABASE_URL."

@@ -10,6 +10,7 @@ import sys
 from cms.scripts import (
     blobs,
     check,
+    check_deploy,
     export,
     groups,
     import_,
@@ -22,6 +23,7 @@ from cms.scripts import (
 COMMANDS = {
     "blobs": blobs,
     "check": check,
+    "check-deploy": check_deploy,
     "export": export,
     "groups": groups,
     "import": import_,
@@ -46,12 +48,16 @@ def parse_args(argv):
 
 def main(argv=sys.argv):
     args = parse_args(argv)
+    module = COMMANDS[args.command]
+    if hasattr(module, "run_on_config"):
+        # It reads the ini file itself: it reports a site that would not start.
+        return module.run_on_config(args.config_uri, args)
     with open_site(args.config_uri) as env:
         request = env["request"]
         # A command that fails (non-zero) leaves the database as it was.
         request.tm.begin()
         try:
-            code = COMMANDS[args.command].run(request, args)
+            code = module.run(request, args)
         except BaseException:
             request.tm.abort()
             raise
