@@ -11,11 +11,12 @@ conditions cost nothing.
 """
 
 from collections import defaultdict
+from functools import lru_cache
 from typing import Any
 
 from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.request import Request
-from sqlalchemy import Row, select, union_all
+from sqlalchemy import ColumnElement, Row, Select, bindparam, select, union_all
 
 from cms.models import Node
 from cms.security.trimming import viewable_children
@@ -93,28 +94,57 @@ def _children_of(request: Request, parents: list[Node]) -> list[Row[Any]]:
     from the ``(parent_id, position, id)`` index and stops at the limit, so
     a folder of 100,000 children costs what a small one does.
     """
-    nodes = _NODES.c
     anonymous = request.identity is None
     limit = request.registry.settings["cms.batch_size_max"]
+    if anonymous:
+        # Anonymous readers see the children shown here under a public
+        # parent: a query of one shape per count of parents, built once.
+        shown = [parent.id for parent in parents if is_public(parent)]
+        if not shown:
+            return []
+        params = {f"parent_{index}": id for index, id in enumerate(shown)}
+        query = _anonymous_query(len(shown), limit)
+        return list(request.dbsession.execute(query, params))
+    if not parents:
+        return []
+    # Others as their rights on each parent say.
+    conditions = [
+        (_NODES.c.parent_id == parent.id, viewable_children(request, parent))
+        for parent in parents
+    ]
+    return list(request.dbsession.execute(_query(conditions, limit)))
+
+
+@lru_cache(maxsize=MAX_NAVIGATION_DEPTH)
+def _anonymous_query(count: int, limit: int) -> Select[Any]:
+    """The anonymous readers' query for *count* parents (``parent_0``…)."""
+    nodes = _NODES.c
+    return _query(
+        [
+            (nodes.parent_id == bindparam(f"parent_{index}"), shown_here())
+            for index in range(count)
+        ],
+        limit,
+    )
+
+
+def _query(
+    conditions: list[tuple[ColumnElement[bool], ColumnElement[bool]]], limit: int
+) -> Select[Any]:
+    """One part per parent (its children, their trimming, the limit), in
+    one UNION ALL, ordered by parent and position."""
+    nodes = _NODES.c
     columns = (nodes.id, nodes.parent_id, nodes.path, nodes.type, nodes.title)
-    parts = []
-    for parent in parents:
-        if anonymous and not is_public(parent):
-            continue
-        # Anonymous readers see the children shown here (one condition,
-        # built once); others as their rights on the parent say.
-        condition = shown_here() if anonymous else viewable_children(request, parent)
-        part = (
+    parts = [
+        select(
             # From ``nodes`` alone: ``Node`` would join every content type's.
             select(*columns, nodes.position)
-            .where(nodes.parent_id == parent.id, condition)
+            .where(*condition)
             .order_by(nodes.position, nodes.id)
             .limit(limit)
             .subquery()
         )
-        parts.append(select(part))
-    if not parts:
-        return []
+        for condition in conditions
+    ]
     found = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
-    query = select(found).order_by(found.c.parent_id, found.c.position, found.c.id)
-    return list(request.dbsession.execute(query))
+    return select(found).order_by(found.c.parent_id, found.c.position, found.c.id)
