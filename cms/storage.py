@@ -138,12 +138,17 @@ def _fsync_directory(directory):
 
 
 class BlobStore:
-    """The blobs under one directory."""
+    """The blobs under one directory.
 
-    def __init__(self, root):
+    ``create=False`` opens one only to read it (a backup's blobs), leaving
+    the directory as it is.
+    """
+
+    def __init__(self, root, create=True):
         self.root = Path(root)
         self.tmp = self.root / "tmp"
-        self.tmp.mkdir(parents=True, exist_ok=True)
+        if create:
+            self.tmp.mkdir(parents=True, exist_ok=True)
 
     def path(self, key):
         """Return where blob *key* lives; refuse anything but a SHA-256 in hex.

@@ -1,13 +1,16 @@
 """``cms-admin INI COMMAND``: the operator's tasks on a running site's database.
 
 Each command lives in a module of its own under ``cms.scripts``; this one only
-dispatches.
+dispatches. A command runs in one transaction that commits when it exits 0,
+unless its module says ``MANAGES_CONNECTIONS = True`` (backup, restore): then
+its ``run_site(registry, args)`` opens the connections it needs itself.
 """
 
 import argparse
 import sys
 
 from cms.scripts import (
+    backup,
     blobs,
     check,
     check_deploy,
@@ -16,11 +19,13 @@ from cms.scripts import (
     import_,
     open_site,
     reindex,
+    restore,
     tokens,
     users,
 )
 
 COMMANDS = {
+    "backup": backup,
     "blobs": blobs,
     "check": check,
     "check-deploy": check_deploy,
@@ -28,6 +33,7 @@ COMMANDS = {
     "groups": groups,
     "import": import_,
     "reindex": reindex,
+    "restore": restore,
     "tokens": tokens,
     "users": users,
 }
@@ -48,16 +54,18 @@ def parse_args(argv):
 
 def main(argv=sys.argv):
     args = parse_args(argv)
-    module = COMMANDS[args.command]
-    if hasattr(module, "run_on_config"):
+    command = COMMANDS[args.command]
+    if hasattr(command, "run_on_config"):
         # It reads the ini file itself: it reports a site that would not start.
-        return module.run_on_config(args.config_uri, args)
+        return command.run_on_config(args.config_uri, args)
     with open_site(args.config_uri) as env:
+        if getattr(command, "MANAGES_CONNECTIONS", False):
+            return command.run_site(env["registry"], args)
         request = env["request"]
         # A command that fails (non-zero) leaves the database as it was.
         request.tm.begin()
         try:
-            code = module.run(request, args)
+            code = command.run(request, args)
         except BaseException:
             request.tm.abort()
             raise

@@ -4,14 +4,15 @@ A blob is referenced by a File or Image (``blob_key``), by an Image's scales,
 and by the revisions of files and images (a revert may bring an old blob
 back). ``clean`` removes the others once they are older than any upload's
 transaction (an upload writes its blob before its row commits), and the
-temporary files crashed uploads left; ``check`` finds referenced blobs that
-are missing.
+temporary files crashed uploads left, after any backup running has copied
+its blobs; ``check`` finds referenced blobs that are missing.
 """
 
 import argparse
 import sys
 import time
 
+from cms.backups.lock import backup_lock
 from cms.transfer import referenced_blobs
 
 HELP = "blob store upkeep: clean (remove unreferenced blobs), check (find missing)"
@@ -103,7 +104,9 @@ def _check(store, referenced):
 
 def run(request, args):
     store = request.registry["blobstore"]
-    referenced = referenced_blobs(request.dbsession)
     if args.action == "clean":
-        return _clean(store, referenced, args)
-    return _check(store, referenced)
+        # A running backup may still copy blobs its snapshot named that are
+        # referenced no more: wait for it (cms.backups.lock).
+        with backup_lock(request.registry["dbengine"], shared=False):
+            return _clean(store, referenced_blobs(request.dbsession), args)
+    return _check(store, referenced_blobs(request.dbsession))
