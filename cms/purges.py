@@ -9,6 +9,9 @@ cache in ``cms.purge_urls`` gets a ``BAN`` of everything it keeps of the
 site: the host of ``cms.public_url`` (header ``X-Ban-Host``) when it is set,
 else every host (a process cannot know under which names it is reached).
 
+Writes of the console scripts (``cms-admin``) send no ban: after an import,
+ban the site by hand (``varnishadm ban obj.status != 0``).
+
 The bans leave from a thread of their own: a write never waits for a cache
 nor fails with one (2 s timeout; a failure is logged as a warning naming
 the cache). Commits that come while a ban is on its way share the next one.
@@ -26,6 +29,7 @@ is not given to shared caches at all (:mod:`cms.shared_cache`).
 import http.client
 import logging
 import threading
+import time
 from urllib.parse import urlsplit
 
 from sqlalchemy import event
@@ -74,7 +78,7 @@ class Purger:
             self.ban_all()
             # Answers made before the commit that reach a cache after the
             # ban: a second ban drops them.
-            threading.Event().wait(self.again)
+            time.sleep(self.again)
             self.ban_all()
 
     def ban_all(self):

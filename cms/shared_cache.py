@@ -27,10 +27,11 @@ from datetime import datetime
 from pyramid.tweens import EXCVIEW
 from sqlalchemy.exc import SQLAlchemyError
 
+from cms.flash import COOKIE_NAME as FLASH_COOKIE
 from cms.generation import read_generation
 from cms.models.meta import utcnow
 from cms.moments import NextMoment, generation_connection
-from cms.security.sessions import COOKIE_NAME
+from cms.security.sessions import COOKIE_NAME as SESSION_COOKIE
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +49,11 @@ def seconds_until(moment: datetime | None, now: datetime, limit: int) -> int:
 
 
 def _is_anonymous_read(request):
+    """GET or HEAD with no credentials, and no message waiting (as the VCL)."""
     return (
         request.method in ("GET", "HEAD")
         and "Authorization" not in request.headers
-        and COOKIE_NAME not in request.cookies
+        and not any(name in request.cookies for name in (SESSION_COOKIE, FLASH_COOKIE))
     )
 
 
