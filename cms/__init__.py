@@ -31,6 +31,10 @@ def main(global_config, **settings):
         config.include(".headers")
         # Calls from the pages of other origins (cms.cors_origins).
         config.include(".cors")
+        # How long shared caches may keep anonymous answers (s-maxage).
+        config.include(".shared_cache")
+        # Bans of the site in the HTTP caches in front, after each write.
+        config.include(".purges")
         # Anonymous pages kept in the process while the site's generation holds.
         config.include(".page_cache")
         # Counts of big listings kept while the site's generation holds.

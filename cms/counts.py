@@ -31,8 +31,9 @@ from pyramid.request import Request
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from cms.generation import WROTE, next_boundary, read_generation
+from cms.generation import WROTE, read_generation
 from cms.models.meta import utcnow
+from cms.moments import NextMoment, site_next_moment
 
 #: Where the registry keeps the process's counts.
 CHILD_COUNTS = "cms.child_counts"
@@ -41,17 +42,16 @@ CHILD_COUNTS = "cms.child_counts"
 class ChildCounts:
     """The counts of one process, least recently used dropped first."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, next_moment: NextMoment | None = None) -> None:
         self.size = size
         self._entries: OrderedDict[tuple, tuple] = OrderedDict()
         self._lock = threading.Lock()
-        #: ``(generation, since, moment)``: the site's next schedule moment.
-        self._schedule: tuple | None = None
+        self._next_moment = next_moment or NextMoment()
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-            self._schedule = None
+        self._next_moment.clear()
 
     def count(self, dbsession: Session, statement: Select[Any], key: tuple) -> int:
         """The value of the count *statement*, kept under *key*."""
@@ -67,7 +67,7 @@ class ChildCounts:
                 if kept_generation == generation and (ends is None or now < ends):
                     self._entries.move_to_end(key)
                     return value
-        ends = self._schedule_end(connection, generation, now)
+        ends = self._next_moment.after(connection, generation, now)
         value = dbsession.execute(statement).scalar_one()
         with self._lock:
             self._entries[key] = (generation, ends, value)
@@ -75,17 +75,6 @@ class ChildCounts:
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
         return value
-
-    def _schedule_end(self, connection: Any, generation: int | None, now: Any) -> Any:
-        known = self._schedule
-        if known is not None:
-            known_generation, since, moment = known
-            current = known_generation == generation and since <= now
-            if current and (moment is None or now < moment):
-                return moment
-        moment = next_boundary(connection, now)
-        self._schedule = (generation, now, moment)
-        return moment
 
 
 def view_key(request: Request) -> tuple:
@@ -107,4 +96,6 @@ def counts_for(request: Request) -> tuple[ChildCounts, tuple] | None:
 def includeme(config: Configurator) -> None:
     settings = config.get_settings()
     if settings["cms.page_cache"]:
-        config.registry[CHILD_COUNTS] = ChildCounts(settings["cms.page_cache_size"])
+        config.registry[CHILD_COUNTS] = ChildCounts(
+            settings["cms.page_cache_size"], site_next_moment(config.registry)
+        )

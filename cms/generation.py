@@ -44,6 +44,9 @@ WRITE = re.compile(
 WROTE = "cms.site_written"
 #: The session's connections, noted as they join its transaction.
 CONNECTIONS = "cms.connections"
+#: The mark on a session (``Session.info``) that its commit under way gives
+#: the site a new generation (what :mod:`cms.purges` tells the caches).
+BUMPED = "cms.generation_bumped"
 
 _generation = SiteGeneration.__table__
 _nodes = Node.__table__
@@ -93,6 +96,8 @@ def _note_connection(
 def _forget_connections(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(CONNECTIONS, None)
+        # Consumed by the commit's listeners; a failed commit leaves it.
+        session.info.pop(BUMPED, None)
 
 
 @event.listens_for(Session, "before_commit")
@@ -107,6 +112,7 @@ def _bump_on_commit(session: Session) -> None:
                 .where(SiteGeneration.id == GENERATION_ROW)
                 .values(value=secrets.randbits(62))
             )
+            session.info[BUMPED] = True
 
 
 #: The generation, read alone: what every cached answer costs.

@@ -3,6 +3,7 @@
 from pyramid.events import NewResponse
 
 from cms.security.sessions import COOKIE_NAME
+from cms.shared_cache import SHARED_MAX_AGE
 
 #: Scripts, styles and frames come from this site alone.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -52,7 +53,13 @@ def set_headers(event):
         and response.status_int in CACHEABLE
         and "Cache-Control" not in headers
     ):
-        headers["Cache-Control"] = "public, max-age=0, must-revalidate"
+        cache_control = "public, max-age=0, must-revalidate"
+        # Shared caches may keep the site's pages a while (cms.shared_cache);
+        # never the answers of routes (health checks, metrics).
+        shared = request.environ.get(SHARED_MAX_AGE)
+        if shared and route is None:
+            cache_control += f", s-maxage={shared}"
+        headers["Cache-Control"] = cache_control
 
 
 def includeme(config):

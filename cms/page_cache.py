@@ -37,6 +37,7 @@ Headers that depend on the request besides its URL and representation
 """
 
 import logging
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -49,12 +50,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from cms.conditional import tags
 from cms.flash import COOKIE_NAME as FLASH_COOKIE
-from cms.generation import GENERATION_QUERY, next_boundary, read_generation
+from cms.generation import GENERATION_QUERY, read_generation
 from cms.models import Node
 from cms.models.meta import utcnow
+from cms.moments import NextMoment, generation_connection, site_next_moment
 from cms.responses import wants_json
 from cms.security.addresses import environ_forwarded_scheme
 from cms.security.sessions import COOKIE_NAME as SESSION_COOKIE
+from cms.shared_cache import seconds_until
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +67,8 @@ PAGE_CACHE = "cms.page_cache"
 SITE_COOKIES = (SESSION_COOKIE, FLASH_COOKIE)
 #: What ``Cache-Control`` may say for an answer to be kept.
 FORBIDDING = ("private", "no-store")
+#: The lifetime a shared cache is given, in a ``Cache-Control`` header.
+SHARED = re.compile(r"s-maxage=\d+")
 #: Marks in the environ: the cache may keep this answer; the router says it
 #: is fit to keep.
 CANDIDATE = "cms.page_cache.candidate"
@@ -104,12 +109,29 @@ class Entry:
         )
         object.__setattr__(self, "not_modified", kept)
 
-    def serve(self, environ, start_response):
-        """Answer from the entry: the page, its headers alone, or a 304."""
-        if self.etag and _names(environ.get("HTTP_IF_NONE_MATCH"), self.etag):
-            start_response("304 Not Modified", list(self.not_modified))
+    def serve(self, environ, start_response, shared_limit, now):
+        """Answer from the entry: the page, its headers alone, or a 304.
+
+        A shared cache is told the seconds left now (``s-maxage``, when the
+        answer said any: :mod:`cms.shared_cache`), not those left when the
+        entry was made.
+        """
+        not_modified = self.etag and _names(
+            environ.get("HTTP_IF_NONE_MATCH"), self.etag
+        )
+        headerlist = list(self.not_modified if not_modified else self.headerlist)
+        if shared_limit:
+            seconds = seconds_until(self.ends, now, shared_limit)
+            headerlist = [
+                (name, SHARED.sub(f"s-maxage={seconds}", value))
+                if name == "Cache-Control"
+                else (name, value)
+                for name, value in headerlist
+            ]
+        if not_modified:
+            start_response("304 Not Modified", headerlist)
             return []
-        start_response(self.status, list(self.headerlist))
+        start_response(self.status, headerlist)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [self.body]
 
 
@@ -122,13 +144,12 @@ def _names(if_none_match, etag):
 class PageCache:
     """Entries by key, least recently used dropped first; safe across threads."""
 
-    def __init__(self, size):
+    def __init__(self, size, next_moment=None):
         self.size = size
         self._entries = OrderedDict()
         self._lock = threading.Lock()
-        #: ``(generation, since, moment)``: no schedule moment of the site at
-        #: that generation falls after *since* and before *moment*.
-        self._schedule = None
+        #: The site's next schedule moment, which ends every entry.
+        self.next_moment = next_moment or NextMoment()
 
     def __len__(self):
         return len(self._entries)
@@ -136,7 +157,7 @@ class PageCache:
     def clear(self):
         with self._lock:
             self._entries.clear()
-            self._schedule = None
+        self.next_moment.clear()
 
     def get(self, key, generation, now):
         with self._lock:
@@ -157,29 +178,6 @@ class PageCache:
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
-
-    def known_end(self, generation, now):
-        """``(True, moment)`` when the next schedule moment is known, else
-        ``(False, None)``: no statement is needed for the first."""
-        known = self._schedule
-        if known is not None:
-            known_generation, since, moment = known
-            if (
-                known_generation == generation
-                and since <= now
-                and (moment is None or now < moment)
-            ):
-                return True, moment
-        return False, None
-
-    def schedule_end(self, connection, generation, now):
-        """The first schedule moment after *now* at *generation*, or ``None``."""
-        known, moment = self.known_end(generation, now)
-        if known:
-            return moment
-        moment = next_boundary(connection, now)
-        self._schedule = (generation, now, moment)
-        return moment
 
 
 def is_anonymous_read(environ):
@@ -272,6 +270,7 @@ class PageCacheApp:
         self.registry = registry
         self.cache = registry[PAGE_CACHE]
         self.representation = Representations()
+        self.shared_limit = registry.settings["cms.shared_max_age"]
         engine = registry["dbengine"]
         self.generation_sql = str(
             GENERATION_QUERY.compile(engine, compile_kwargs={"literal_binds": True})
@@ -295,7 +294,7 @@ class PageCacheApp:
         )
         entry = self.cache.get(key, generation, now)
         if entry is not None:
-            return entry.serve(environ, start_response)
+            return entry.serve(environ, start_response, self.shared_limit, now)
         return self.make_and_keep(environ, start_response, key, generation, ends)
 
     def make_and_keep(self, environ, start_response, key, generation, ends):
@@ -330,24 +329,20 @@ class PageCacheApp:
 
     def site_state(self, now):
         """The generation, and the schedule moment that ends its entries."""
-        bind = self.registry["dbsession_factory"].kw.get("bind")
+        factory = self.registry["dbsession_factory"]
+        bind = factory.kw.get("bind")
         if isinstance(bind, Connection):
             # The tests' sessions share the connection of their transaction.
-            return self._state_on(bind, now)
-        generation = self._read_generation_raw(bind)
+            generation = read_generation(bind)
+        else:
+            generation = self._read_generation_raw(bind)
         if generation is None:
             return None, None
-        known, moment = self.cache.known_end(generation, now)
-        if known:
-            return generation, moment
-        with bind.connect() as connection:
-            return generation, self.cache.schedule_end(connection, generation, now)
-
-    def _state_on(self, connection, now):
-        generation = read_generation(connection)
-        if generation is None:
-            return None, None
-        return generation, self.cache.schedule_end(connection, generation, now)
+        known, moment = self.cache.next_moment.known(generation, now)
+        if not known:
+            with generation_connection(factory) as connection:
+                moment = self.cache.next_moment.after(connection, generation, now)
+        return generation, moment
 
     def _read_generation_raw(self, engine):
         """The generation, read on a pooled connection of the driver itself:
@@ -377,7 +372,9 @@ def page_cache_tween_factory(handler, registry):
     settings = registry.settings
     if not settings["cms.page_cache"]:
         return handler
-    registry[PAGE_CACHE] = PageCache(settings["cms.page_cache_size"])
+    registry[PAGE_CACHE] = PageCache(
+        settings["cms.page_cache_size"], site_next_moment(registry)
+    )
 
     def page_cache_tween(request):
         """Say whether the answer is fit to keep, where node and view are known."""

@@ -13,7 +13,8 @@ environment variable   setting
 =====================  =============================
 
 and ``CMS_TRUSTED_PROXIES`` gives ``cms.trusted_proxies``,
-``CMS_CORS_ORIGINS`` ``cms.cors_origins``.
+``CMS_CORS_ORIGINS`` ``cms.cors_origins``, ``CMS_PURGE_URLS``
+``cms.purge_urls`` and ``CMS_SHARED_MAX_AGE`` ``cms.shared_max_age``.
 
 Paths (``cms.theme_dir``) are made absolute at start, so that a theme is
 found whatever the process's working directory becomes later.
@@ -22,6 +23,7 @@ found whatever the process's working directory becomes later.
 import os
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from pyramid.settings import falsey, truthy
 
@@ -36,6 +38,8 @@ ENVIRONMENT_OVERRIDES = {
     "CMS_BLOB_DIR": "cms.blob_dir",
     "CMS_TRUSTED_PROXIES": "cms.trusted_proxies",
     "CMS_CORS_ORIGINS": "cms.cors_origins",
+    "CMS_PURGE_URLS": "cms.purge_urls",
+    "CMS_SHARED_MAX_AGE": "cms.shared_max_age",
 }
 
 #: Defaults for every setting the application reads.
@@ -70,6 +74,12 @@ DEFAULTS = {
     # The anonymous page cache (cms.page_cache): on or off, and its entries.
     "cms.page_cache": "false",
     "cms.page_cache_size": "1000",
+    # HTTP caches in front (Varnish) told to drop the site after each write:
+    # their base URLs, space or comma separated (cms.purges).
+    "cms.purge_urls": "",
+    # Seconds a shared cache may keep an anonymous answer (s-maxage), never
+    # past the site's next schedule moment; 0: revalidated every time.
+    "cms.shared_max_age": "0",
 }
 
 #: Settings read as whole numbers, and as decimals.
@@ -85,6 +95,7 @@ INTEGERS = (
     "cms.feed_size",
     "cms.sitemap_part_size",
     "cms.page_cache_size",
+    "cms.shared_max_age",
 )
 #: Settings that must be a whole number within bounds: ``(low, high)``.
 BOUNDED = {
@@ -146,6 +157,7 @@ def load_settings(
             raise ValueError(f"{key} must be from {low} to {high}, not {result[key]}.")
     result["cms.trusted_proxies"] = parse_networks(result["cms.trusted_proxies"])
     result["cms.cors_origins"] = parse_origins(result["cms.cors_origins"])
+    result["cms.purge_urls"] = parse_purge_urls(result["cms.purge_urls"])
     result["cms.theme_dir"] = _folder("cms.theme_dir", result["cms.theme_dir"])
     return result
 
@@ -159,6 +171,21 @@ def _number(key: str, value: Any, kind: type[int] | type[float]) -> Any:
     if not number >= 0:  # also NaN
         raise ValueError(f"{key} must be a number from 0, not {value!r}.")
     return number
+
+
+def parse_purge_urls(value: Any) -> tuple[str, ...]:
+    """The caches' base URLs (``http://host:port``), space or comma separated."""
+    if isinstance(value, tuple | list):
+        return tuple(value)
+    urls = []
+    for url in str(value).replace(",", " ").split():
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                f"cms.purge_urls: {url!r} is not an http:// or https:// base URL."
+            )
+        urls.append(url.rstrip("/"))
+    return tuple(urls)
 
 
 def _folder(key: str, value: str) -> str:

@@ -53,8 +53,11 @@ def site_ini(path, database_url, blob_dir, extra=""):
 
 
 @contextmanager
-def served(database_url, folder, monkeypatch):
-    """Yield ``(app, headers)``: a new site of its own and an admin's headers."""
+def served(database_url, folder, monkeypatch, settings=None):
+    """Yield ``(app, headers)``: a new site of its own and an admin's headers.
+
+    *settings* are more settings of the site.
+    """
     monkeypatch.setenv("CMS_ADMIN_PASSWORD", "the admin's passphrase")
     with scratch_database(database_url, folder) as url:
         ini_file = site_ini(folder / "site.ini", url, folder / "blobs")
@@ -66,6 +69,7 @@ def served(database_url, folder, monkeypatch):
                 "cms.secret": SECRET,
                 "cms.blob_dir": str(folder / "blobs"),
                 "cms.login_slowdown": "0",
+                **(settings or {}),
             },
         )
         client = webtest.TestApp(app, extra_environ={"HTTP_HOST": "example.com"})

@@ -1,10 +1,12 @@
 # Sourced by bin/test: the tools the tests of deploy/ run. nginx, which
 # tests/functional/test_nginx.py runs with the shipped site
-# (deploy/nginx/cms.conf) in front of the application, and systemd-analyze,
-# which tests/functional/test_systemd_units.py verifies deploy/systemd/ with.
+# (deploy/nginx/cms.conf) in front of the application; Varnish, which
+# tests/functional/test_http_cache.py runs with deploy/varnish/default.vcl;
+# and systemd-analyze, which tests/functional/test_systemd_units.py verifies
+# deploy/systemd/ with.
 # Debian's packages are installed when they are missing and we are root.
-# The nginx test starts an nginx of its own, with its own configuration, on
-# 127.0.0.1: the package's service is never started here.
+# The tests start an nginx and a varnishd of their own, with their own
+# configuration, on 127.0.0.1: the packages' services are never started here.
 
 install_deploy_packages() {
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -34,6 +36,7 @@ install_deploy_packages() {
 ensure_deploy_tools() {
     local missing=()
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+    command -v varnishd >/dev/null || [ -x /usr/sbin/varnishd ] || missing+=(varnish)
     command -v systemd-analyze >/dev/null || missing+=(systemd)
     [ ${#missing[@]} -eq 0 ] || install_deploy_packages "${missing[@]}"
 }

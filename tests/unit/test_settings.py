@@ -26,6 +26,8 @@ DOCUMENTED = {
     "cms.sitemap_part_size": 50_000,
     "cms.page_cache": False,
     "cms.page_cache_size": 1000,
+    "cms.purge_urls": (),
+    "cms.shared_max_age": 0,
 }
 
 
@@ -66,6 +68,32 @@ def test_the_public_url_loses_its_trailing_slash():
     given = {**MINIMAL, "cms.public_url": "https://www.example.org/"}
     settings = load_settings(given, environ={})
     assert settings["cms.public_url"] == "https://www.example.org"
+
+
+def test_the_caches_to_ban_and_the_shared_lifetime_come_from_the_environment():
+    settings = load_settings(
+        {**MINIMAL, "cms.purge_urls": "http://ignored:1"},
+        environ={
+            "CMS_PURGE_URLS": "http://127.0.0.1:6081/, https://cache.internal:8443",
+            "CMS_SHARED_MAX_AGE": "3600",
+        },
+    )
+    assert settings["cms.purge_urls"] == (
+        "http://127.0.0.1:6081",
+        "https://cache.internal:8443",
+    )
+    assert settings["cms.shared_max_age"] == 3600
+
+
+@pytest.mark.parametrize("url", ["127.0.0.1:6081", "ftp://cache", "http://"])
+def test_a_cache_url_that_is_not_one_is_refused(url):
+    with pytest.raises(ValueError, match=r"cms\.purge_urls: .* base URL"):
+        load_settings({**MINIMAL, "cms.purge_urls": url}, environ={})
+
+
+def test_a_negative_shared_lifetime_is_refused():
+    with pytest.raises(ValueError, match=r"cms\.shared_max_age"):
+        load_settings({**MINIMAL, "cms.shared_max_age": "-1"}, environ={})
 
 
 def test_the_ini_file_is_left_as_it_was():
