@@ -49,6 +49,7 @@ from cms.flash import COOKIE_NAME as FLASH_COOKIE
 from cms.generation import next_boundary, read_generation
 from cms.models import Node
 from cms.models.meta import utcnow
+from cms.observability.metrics import METRICS
 from cms.responses import wants_json
 from cms.security.addresses import forwarded_scheme
 from cms.security.sessions import COOKIE_NAME as SESSION_COOKIE
@@ -223,7 +224,9 @@ def page_cache_tween_factory(handler, registry):
         key = cache_key(request)
         entry = cache.get(key, generation, started)
         if entry is not None:
+            registry[METRICS].page_cache_hit()
             return entry.answer(request)
+        registry[METRICS].page_cache_miss()
         response = handler(request)
         if is_kept(request, response) and (ends is None or utcnow() < ends):
             cache.put(

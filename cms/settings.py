@@ -13,7 +13,8 @@ environment variable   setting
 =====================  =============================
 
 and ``CMS_TRUSTED_PROXIES`` gives ``cms.trusted_proxies``,
-``CMS_CORS_ORIGINS`` ``cms.cors_origins``.
+``CMS_CORS_ORIGINS`` ``cms.cors_origins``, ``CMS_LOG_FORMAT``
+``cms.log_format``, ``CMS_METRICS_ALLOW`` ``cms.metrics_allow``.
 
 Paths (``cms.theme_dir``) are made absolute at start, so that a theme is
 found whatever the process's working directory becomes later.
@@ -25,6 +26,7 @@ from typing import Any
 
 from pyramid.settings import falsey, truthy
 
+from cms.observability.logs import LOG_FORMATS
 from cms.security.addresses import parse_networks
 from cms.security.origins import parse_origins
 
@@ -36,6 +38,8 @@ ENVIRONMENT_OVERRIDES = {
     "CMS_BLOB_DIR": "cms.blob_dir",
     "CMS_TRUSTED_PROXIES": "cms.trusted_proxies",
     "CMS_CORS_ORIGINS": "cms.cors_origins",
+    "CMS_LOG_FORMAT": "cms.log_format",
+    "CMS_METRICS_ALLOW": "cms.metrics_allow",
 }
 
 #: Defaults for every setting the application reads.
@@ -70,6 +74,10 @@ DEFAULTS = {
     # The anonymous page cache (cms.page_cache): on or off, and its entries.
     "cms.page_cache": "false",
     "cms.page_cache_size": "1000",
+    # Log lines as the ini's format says ("text") or one JSON object each.
+    "cms.log_format": "text",
+    # Who may read GET /metrics (addresses, CIDR): this machine.
+    "cms.metrics_allow": "127.0.0.1 ::1",
 }
 
 #: Settings read as whole numbers, and as decimals.
@@ -138,6 +146,16 @@ def load_settings(
             raise ValueError(f"{key} must be from {low} to {high}, not {result[key]}.")
     result["cms.trusted_proxies"] = parse_networks(result["cms.trusted_proxies"])
     result["cms.cors_origins"] = parse_origins(result["cms.cors_origins"])
+    result["cms.metrics_allow"] = parse_networks(
+        result["cms.metrics_allow"], "cms.metrics_allow"
+    )
+    log_format = str(result["cms.log_format"]).strip().lower()
+    if log_format not in LOG_FORMATS:
+        raise ValueError(
+            f"cms.log_format must be {' or '.join(LOG_FORMATS)}, "
+            f"not {result['cms.log_format']!r}."
+        )
+    result["cms.log_format"] = log_format
     result["cms.theme_dir"] = _folder("cms.theme_dir", result["cms.theme_dir"])
     return result
 
