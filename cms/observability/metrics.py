@@ -68,6 +68,7 @@ class Metrics:
             registry=self.registry,
         )
         self.registry.register(OpenSessions(registry))
+        self._children = {}
 
     def page_cache_hit(self):
         self.page_cache_hits.inc()
@@ -79,9 +80,23 @@ class Metrics:
     def observe(self, view, method, status, seconds, statements):
         """Record one answered request."""
         method = method if method in METHODS else "other"
-        self.requests.labels(view, method, str(status)).inc()
-        self.duration.labels(view).observe(seconds)
-        self.statements.labels(view).observe(statements)
+        key = (view, method, status)
+        # Looked up once per set of labels: labels() takes a lock and
+        # checks each value, a few microseconds a call.
+        children = self._children.get(key)
+        if children is None:
+            children = self._children.setdefault(
+                key,
+                (
+                    self.requests.labels(view, method, str(status)),
+                    self.duration.labels(view),
+                    self.statements.labels(view),
+                ),
+            )
+        requests, duration, statements_run = children
+        requests.inc()
+        duration.observe(seconds)
+        statements_run.observe(statements)
 
     def count_statements(self, engine):
         """Count the statements *engine* runs for the request being served."""

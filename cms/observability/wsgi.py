@@ -81,24 +81,30 @@ class ObservedApp:
         self.metrics.observe(
             view, environ["REQUEST_METHOD"], status, seconds, exchange.statements
         )
-        size = answer.size(body)
+        if access_log.isEnabledFor(logging.INFO):
+            self._log(environ, view, status, answer.size(body), seconds)
+
+    def _log(self, environ, view, status, size, seconds):
+        """The access line: client, request line, status, bytes, milliseconds."""
         client = client_address(
             environ.get("REMOTE_ADDR"),
             environ.get("HTTP_X_FORWARDED_FOR"),
             self.registry.settings["cms.trusted_proxies"],
         )
+        method, path = environ["REQUEST_METHOD"], _path(environ)
         access_log.info(
-            '%s "%s" %s %s %.1fms',
+            '%s "%s %s" %s %s %.1fms',
             client,
-            _request_line(environ),
+            method,
+            path,
             status,
             "-" if size is None else size,
             seconds * 1000,
             extra={
                 "access": {
                     "client": client,
-                    "method": environ["REQUEST_METHOD"],
-                    "path": _path(environ),
+                    "method": method,
+                    "path": path,
                     "status": status,
                     "bytes": size,
                     "duration_ms": round(seconds * 1000, 3),

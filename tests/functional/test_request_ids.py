@@ -183,3 +183,11 @@ def test_the_ini_files_show_the_access_log_and_the_id(ini, testapp, access):
     [line] = access()
     assert "[rini]" in formatter.format(line)
     assert '"GET /healthz" 200' in formatter.format(line)
+
+
+def test_a_streamed_file_is_logged_once_with_its_size(testapp, access):
+    response = testapp.get("/static/editor.css", headers={"X-Request-ID": "rfile"})
+    [line] = access()
+    assert line.request_id == "rfile"
+    assert line.access["bytes"] == len(response.body) > 0
+    assert line.access["view"] == "static"
