@@ -7,6 +7,7 @@ its own ``includeme``.
 
 from pyramid.config import Configurator
 
+from cms.observability import observed
 from cms.page_cache import serving
 from cms.settings import load_settings
 
@@ -17,6 +18,8 @@ def main(global_config, **settings):
     with Configurator(settings=settings) as config:
         # Request-scoped SQLAlchemy session, pyramid_tm and pyramid_retry.
         config.include(".db")
+        # Log format, request metrics, and the views' names for them.
+        config.include(".observability")
         # JSON renderer and the HTML-before-JSON preference for `*/*`.
         config.include(".renderers")
         # Jinja2 templates, helpers and the static assets.
@@ -51,8 +54,11 @@ def main(global_config, **settings):
         config.include(".files")
         # Health checks for process managers and load balancers.
         config.include(".views.health")
+        # GET /metrics for the addresses in cms.metrics_allow.
+        config.include(".views.metrics")
         config.include(".views.reader")
         # Views register themselves with @view_config.
         config.scan(".views")
-    # Kept anonymous pages are answered in front of the router.
-    return serving(config.make_wsgi_app())
+    # Kept anonymous pages are answered in front of the router; around it
+    # all: X-Request-ID, the access log and the request metrics.
+    return observed(serving(config.make_wsgi_app()))

@@ -17,6 +17,7 @@ from pyramid.httpexceptions import HTTPForbidden
 from pyramid.response import Response
 from pyramid.tweens import EXCVIEW, INGRESS
 
+from cms.observability.context import name_view
 from cms.responses import json_error
 from cms.security.origins import normalize_origin
 
@@ -71,6 +72,7 @@ def preflight(request):
 def preflight_tween_factory(handler, registry):
     def preflight_tween(request):
         if is_preflight(request):
+            name_view("preflight")
             return preflight(request)
         return handler(request)
 

@@ -54,6 +54,7 @@ from cms.generation import GENERATION_QUERY, read_generation
 from cms.models import Node
 from cms.models.meta import utcnow
 from cms.moments import NextMoment, generation_connection, site_next_moment
+from cms.observability.metrics import METRICS
 from cms.responses import wants_json
 from cms.security.addresses import environ_forwarded_scheme
 from cms.security.sessions import COOKIE_NAME as SESSION_COOKIE
@@ -293,8 +294,11 @@ class PageCacheApp:
             environ, self.registry.settings["cms.trusted_proxies"], self.representation
         )
         entry = self.cache.get(key, generation, now)
+        metrics = self.registry[METRICS]
         if entry is not None:
+            metrics.page_cache_hit()
             return entry.serve(environ, start_response, self.shared_limit, now)
+        metrics.page_cache_miss()
         return self.make_and_keep(environ, start_response, key, generation, ends)
 
     def make_and_keep(self, environ, start_response, key, generation, ends):

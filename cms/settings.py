@@ -14,7 +14,9 @@ environment variable   setting
 
 and ``CMS_TRUSTED_PROXIES`` gives ``cms.trusted_proxies``,
 ``CMS_CORS_ORIGINS`` ``cms.cors_origins``, ``CMS_PURGE_URLS``
-``cms.purge_urls`` and ``CMS_SHARED_MAX_AGE`` ``cms.shared_max_age``.
+``cms.purge_urls``, ``CMS_SHARED_MAX_AGE`` ``cms.shared_max_age``,
+``CMS_LOG_FORMAT`` ``cms.log_format`` and ``CMS_METRICS_ALLOW``
+``cms.metrics_allow``.
 
 Paths (``cms.theme_dir``) are made absolute at start, so that a theme is
 found whatever the process's working directory becomes later.
@@ -27,6 +29,7 @@ from urllib.parse import urlsplit
 
 from pyramid.settings import falsey, truthy
 
+from cms.observability.logs import LOG_FORMATS
 from cms.security.addresses import parse_networks
 from cms.security.origins import parse_origins
 
@@ -40,6 +43,8 @@ ENVIRONMENT_OVERRIDES = {
     "CMS_CORS_ORIGINS": "cms.cors_origins",
     "CMS_PURGE_URLS": "cms.purge_urls",
     "CMS_SHARED_MAX_AGE": "cms.shared_max_age",
+    "CMS_LOG_FORMAT": "cms.log_format",
+    "CMS_METRICS_ALLOW": "cms.metrics_allow",
 }
 
 #: Defaults for every setting the application reads.
@@ -80,6 +85,10 @@ DEFAULTS = {
     # Seconds a shared cache may keep an anonymous answer (s-maxage), never
     # past the site's next schedule moment; 0: revalidated every time.
     "cms.shared_max_age": "0",
+    # Log lines as the ini's format says ("text") or one JSON object each.
+    "cms.log_format": "text",
+    # Who may read GET /metrics (addresses, CIDR): this machine.
+    "cms.metrics_allow": "127.0.0.1 ::1",
 }
 
 #: Settings read as whole numbers, and as decimals.
@@ -158,6 +167,16 @@ def load_settings(
     result["cms.trusted_proxies"] = parse_networks(result["cms.trusted_proxies"])
     result["cms.cors_origins"] = parse_origins(result["cms.cors_origins"])
     result["cms.purge_urls"] = parse_purge_urls(result["cms.purge_urls"])
+    result["cms.metrics_allow"] = parse_networks(
+        result["cms.metrics_allow"], "cms.metrics_allow"
+    )
+    log_format = str(result["cms.log_format"]).strip().lower()
+    if log_format not in LOG_FORMATS:
+        raise ValueError(
+            f"cms.log_format must be {' or '.join(LOG_FORMATS)}, "
+            f"not {result['cms.log_format']!r}."
+        )
+    result["cms.log_format"] = log_format
     result["cms.theme_dir"] = _folder("cms.theme_dir", result["cms.theme_dir"])
     return result
 

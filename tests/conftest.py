@@ -12,7 +12,6 @@ nothing outlives the test.
 """
 
 import os
-import re
 from contextlib import contextmanager
 
 import pytest
@@ -25,6 +24,7 @@ from cms import main
 from cms.counts import CHILD_COUNTS
 from cms.db import get_engine
 from cms.migrations import upgrade
+from cms.observability.metrics import COUNTED_STATEMENT
 from cms.page_cache import PAGE_CACHE
 from cms.site import ensure_root
 
@@ -35,7 +35,6 @@ os.environ.pop("CMS_SECRET", None)
 os.environ.pop("CMS_BLOB_DIR", None)
 
 TEST_DATABASE_VARIABLE = "CMS_TEST_DATABASE_URL"
-COUNTED_STATEMENT = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.I)
 
 
 @pytest.fixture(scope="session")

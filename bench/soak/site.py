@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 #: Seconds a start may take before the run is given up.
 START_TIMEOUT = 30
+#: How the ini files' format names the access log's lines (cms.access).
+ACCESS_LINE = " [cms.access:"
 
 
 class ServerDown(Exception):
@@ -136,5 +138,6 @@ class Site:
             return json.load(answer)["token"]
 
     def log_lines(self):
+        """Lines of the server's log besides the access log (one per request)."""
         with self.log.open(errors="replace") as log:
-            return sum(1 for _ in log)
+            return sum(1 for line in log if ACCESS_LINE not in line)

@@ -14,7 +14,7 @@ from sqlalchemy import String
 MAX_NAME_LENGTH = 100
 #: Names a child of the root may not take: they belong to site-wide URLs.
 RESERVED_ROOT_NAMES = frozenset(
-    {"sitemap.xml", "robots.txt", "healthz", "readyz", "static"}
+    {"sitemap.xml", "robots.txt", "healthz", "readyz", "metrics", "static"}
 )
 NAME_PATTERN = re.compile(r"[a-z0-9_.\-]{1,100}")
 

@@ -76,7 +76,7 @@ TAGS = [
     ("auth", "Logging in and out; API tokens."),
     ("principals", "Users and groups (admins)."),
     ("site", "The site's settings: title, logo, footer, navigation depth."),
-    ("health", "Health checks and this document."),
+    ("health", "Health checks, metrics and this document."),
 ]
 
 

@@ -46,7 +46,7 @@ def _create_schema(type_name):
             pattern=CHILD_NAME_PATTERN,
             description="The new child's name; made from the title when absent. "
             "Not a reserved name at the root (sitemap.xml, robots.txt, healthz, "
-            "readyz, static).",
+            "readyz, metrics, static).",
         ),
     }
     properties.update({field.name: _field_schema(field) for field in fields})

@@ -307,6 +307,23 @@ def _site_paths():
                 security=NO_AUTH,
             ),
         },
+        "/metrics": {
+            "get": _op(
+                "metrics",
+                "Prometheus metrics (the addresses in cms.metrics_allow only)",
+                "health",
+                {
+                    200: {
+                        "description": "Prometheus's text format: requests by "
+                        "view, method and status, their durations and SQL "
+                        "statements, page cache hits and misses, open sessions.",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    }
+                },
+                (404,),
+                security=NO_AUTH,
+            ),
+        },
         "/@@openapi.json": {
             "get": _op(
                 "openapi",

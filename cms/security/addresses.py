@@ -34,16 +34,19 @@ UNKNOWN = "unknown"
 SCHEMES = ("http", "https")
 
 
-def parse_networks(text: str) -> tuple[Network, ...]:
+def parse_networks(
+    text: str, setting: str = "cms.trusted_proxies"
+) -> tuple[Network, ...]:
     """Return the networks named in *text*: addresses or CIDR networks,
-    separated by spaces, commas or lines. A bad one raises ``ValueError``."""
+    separated by spaces, commas or lines. A bad one raises ``ValueError``
+    naming *setting*."""
     networks: list[Network] = []
     for word in text.replace(",", " ").split():
         try:
             networks.append(ip_network(word, strict=False))
         except ValueError:
             raise ValueError(
-                f"cms.trusted_proxies: {word!r} is not an address or a network."
+                f"{setting}: {word!r} is not an address or a network."
             ) from None
     return tuple(networks)
 
@@ -60,6 +63,11 @@ def _parse(text: str) -> Address | None:
 
 def _trusted(address: Address | None, networks: Iterable[Network]) -> bool:
     return address is not None and any(address in network for network in networks)
+
+
+def is_within(address: str, networks: Iterable[Network]) -> bool:
+    """Whether the address *address* (text) is in one of *networks*."""
+    return _trusted(_parse(address), networks)
 
 
 def client_address(

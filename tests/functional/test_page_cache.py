@@ -49,7 +49,9 @@ def cache(cached_app):
 
 
 def answer(response):
-    return response.status_int, sorted(response.headerlist), response.body
+    # Each answer has its own X-Request-ID, kept or not.
+    headers = [item for item in response.headerlist if item[0] != "X-Request-ID"]
+    return response.status_int, sorted(headers), response.body
 
 
 def served_with(count_queries, client, url, **kwargs):
@@ -101,7 +103,7 @@ def test_head_is_answered_from_what_get_kept(site, client, count_queries):
         head = client.head("/news/item/", headers=HTML)
     assert len(statements) == 1
     assert head.body == b""
-    assert sorted(head.headerlist) == sorted(get.headerlist)
+    assert answer(head)[1] == answer(get)[1]
 
 
 def test_if_none_match_is_a_304_from_the_cache(site, client, testapp, count_queries):

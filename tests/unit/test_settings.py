@@ -262,3 +262,31 @@ def test_the_page_cache_is_on_in_production_and_off_in_development(ini, cached):
     given = dict(get_appsettings(str(path)))
     settings = load_settings({**given, **MINIMAL}, environ={})
     assert settings["cms.page_cache"] is cached
+
+
+class TestObservabilitySettings:
+    def test_logs_are_text_and_metrics_for_this_machine_by_default(self):
+        settings = load_settings(MINIMAL, environ={})
+        assert settings["cms.log_format"] == "text"
+        assert [str(net) for net in settings["cms.metrics_allow"]] == [
+            "127.0.0.1/32",
+            "::1/128",
+        ]
+
+    def test_the_environment_gives_them(self):
+        settings = load_settings(
+            MINIMAL,
+            environ={"CMS_LOG_FORMAT": "JSON", "CMS_METRICS_ALLOW": "10.1.0.0/16"},
+        )
+        assert settings["cms.log_format"] == "json"
+        assert [str(net) for net in settings["cms.metrics_allow"]] == ["10.1.0.0/16"]
+
+    def test_an_unknown_log_format_stops_the_start(self):
+        with pytest.raises(ValueError, match=r"cms\.log_format must be text or json"):
+            load_settings(MINIMAL, environ={"CMS_LOG_FORMAT": "xml"})
+
+    def test_a_bad_address_names_the_metrics_setting(self):
+        with pytest.raises(ValueError, match=r"cms\.metrics_allow: 'nowhere'"):
+            load_settings(
+                {**MINIMAL, "cms.metrics_allow": "127.0.0.1 nowhere"}, environ={}
+            )

@@ -443,6 +443,7 @@ def test_only_a_few_views_are_public(app):
         "logout",
         "healthz",
         "readyz",
+        "metrics",
         "__static/",
         # The editor's hashed bundle (cms/assets.py).
         "__static-editor/",
