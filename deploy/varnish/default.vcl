@@ -33,6 +33,12 @@ acl purgers {
 }
 
 sub vcl_recv {
+    # The metrics are for the machine's own scraper, which asks a process
+    # directly: through the cache every client would come from this
+    # machine's address, which cms.metrics_allow lets in.
+    if (req.url ~ "^/metrics(\?|$)") {
+        return (synth(404, "Not Found"));
+    }
     if (req.method == "BAN") {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));

@@ -316,6 +316,15 @@ def test_anonymous_reads_are_served_from_the_cache(stack):
     assert kinds["MISS"] <= 20 and kinds["PASS"] == 0
 
 
+def test_the_metrics_are_not_served_through_the_cache(stack):
+    a, _, cache_a, _, _ = stack
+    # The process answers this machine (cms.metrics_allow); through the
+    # cache every client would look like this machine.
+    assert call(a.port, "GET", "/metrics").status == 200
+    assert call(cache_a.port, "GET", "/metrics").status == 404
+    assert call(cache_a.port, "GET", "/metrics?x=1").status == 404
+
+
 def test_html_and_json_of_one_url_stay_apart(stack):
     a, _, cache_a, _, token = stack
     path = publish(a.port, token, "/", "Two faces", "faces")

@@ -202,6 +202,11 @@ def test_pages_name_https_and_the_public_host(proxy):
     assert headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
+def test_the_metrics_are_not_served_through_nginx(proxy):
+    status, _headers, _body = proxy.https("/metrics")
+    assert status == 404
+
+
 def test_plain_http_is_sent_to_https(proxy):
     status, headers, _body = proxy.http("/news/?page=2")
     assert status == 301
