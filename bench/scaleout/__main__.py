@@ -60,10 +60,11 @@ def measure(running, scenarios, script, args, errors):
                     counted = False
             results[scenario.name].append(figures)
             done += 1
+            note = plan.error_note(figures, errors)
             say(
                 f"[{done}/{total}] round {round_number} {scenario.name:<24} "
                 f"{figures['rps']:9.1f} req/s p50 {figures['p50_ms']:.1f} ms "
-                f"{plan.error_note(figures, errors)}".rstrip()
+                f"p99 {figures['p99_ms']:.1f} ms {note}".rstrip()
             )
     return results, ((hits, misses) if counted else None)
 
