@@ -134,6 +134,7 @@ def main(argv=None):
     script = tmp / "mix.lua"
     script.write_text(plan.lua_script(mix))
     running = {}
+    reached = False  # the database answered: --drop has a schema to drop
     started = time.monotonic()
     try:
         try:
@@ -143,6 +144,7 @@ def main(argv=None):
                 f"scaleout: cannot use the database: {error.orig}\n"
                 f"a throw-away server: {plan.THROW_AWAY}"
             ) from None
+        reached = True
         stack.start(args, tmp, env, running)
         warm_up(running, mix)
         results, counted = measure(
@@ -161,7 +163,7 @@ def main(argv=None):
         # varnishd first: its probe would log the processes going.
         for server in reversed(list(running.values())):
             server.stop()
-        if args.drop:
+        if args.drop and reached:
             stack.drop_database(args)
         if args.keep:
             say(f"kept {tmp}")
