@@ -102,6 +102,11 @@ def ensure_wrk():
     raise SystemExit("compare: wrk is missing: install it (apt-get install wrk)")
 
 
+def cms_request(key, path):
+    """``(path, headers)`` cms is asked with for the floor's *key* and *path*."""
+    return path.split("?")[0], [JSON if key.endswith("json") else HTML]
+
+
 def plan(urls, servers, etags, cookie):
     """``[(key, system, url, headers)]`` of one round, key by key."""
     cms = [name for name in servers if name.startswith("cms")]
@@ -109,8 +114,7 @@ def plan(urls, servers, etags, cookie):
     runs = []
     for key, path in urls:
         for name in cms:
-            plain = path.split("?")[0]
-            runs.append((key, name, plain, [JSON if key.endswith("json") else HTML]))
+            runs.append((key, name, *cms_request(key, path)))
         for name in floor:
             runs.append((key, name, path, []))
     for name in cms:

@@ -1,4 +1,5 @@
-"""Servers that ``bench.compare`` starts, and the ini file it serves cms with.
+"""Servers that ``bench.compare`` (and ``bench.scaleout``) start, and the ini
+file cms is served with.
 
 Every server is a child process kept by its PID and stopped by it (TERM,
 then KILL after 5 s): nothing else is ever signalled.
@@ -108,7 +109,12 @@ class Server:
                 self.process.wait(5)
 
 
+#: The name that starts each progress line: the tool that runs (``bench.compare``'s
+#: by default; another tool that reuses these functions sets its own).
+TOOL = "compare"
+
+
 def say(text):
     """A progress line on stderr."""
-    sys.stderr.write(f"compare: {text}\n")
+    sys.stderr.write(f"{TOOL}: {text}\n")
     sys.stderr.flush()

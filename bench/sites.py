@@ -3,7 +3,8 @@
 The floor lives outside the repository: ``$CMS_FLOOR``, by default
 ``<checkout>/../shared/floor`` (its ``setup.sh`` and ``serve.sh``). The cms
 site is ``production.ini`` as it is, but for the settings given, on a
-throw-away SQLite database holding the standard tree (``bench/populate.py``).
+throw-away SQLite database (or the database given) holding the standard tree
+(``bench/populate.py``).
 """
 
 import json
@@ -54,10 +55,22 @@ def venv():
     return Path(os.environ.get("VENV") or ROOT / ".venv")
 
 
-def cms_env(tmp):
-    """The environment of cms's tools and server: this checkout's code first."""
-    env = dict(os.environ)
-    env["CMS_DATABASE_URL"] = f"sqlite:///{tmp / 'cms.db'}"
+#: Settings the environment would override: a measurement sets them in its ini
+#: copy (``write_ini``), so that a shell's exports do not change what it measures.
+UNSET = (
+    "CMS_PUBLIC_URL",
+    "CMS_TRUSTED_PROXIES",
+    "CMS_CORS_ORIGINS",
+    "CMS_PURGE_URLS",
+    "CMS_SHARED_MAX_AGE",
+)
+
+
+def cms_env(tmp, database_url=None):
+    """The environment of cms's tools and server: this checkout's code first,
+    on *database_url* (by default a SQLite file in *tmp*)."""
+    env = {key: value for key, value in os.environ.items() if key not in UNSET}
+    env["CMS_DATABASE_URL"] = database_url or f"sqlite:///{tmp / 'cms.db'}"
     env.setdefault("CMS_SECRET", secrets.token_hex(32))
     env["CMS_BLOB_DIR"] = str(tmp / "blobs")
     env["CMS_ADMIN_PASSWORD"] = secrets.token_hex(16)
@@ -79,19 +92,28 @@ def write_ini(tmp, name, settings):
 
 def setup_cms(tmp, env, ini):
     """Migrate the database, make the admin, add the standard tree."""
-    bin_dir = venv() / "bin"
+    initialize_cms(tmp, env, ini)
+    populate_cms(tmp, env, ini)
+
+
+def initialize_cms(tmp, env, ini):
+    """Migrate the database and make the root and the admin (safe twice)."""
     say("cms: initialize_cms_db …")
     subprocess.run(
-        [str(bin_dir / "initialize_cms_db"), str(ini)],
+        [str(venv() / "bin" / "initialize_cms_db"), str(ini)],
         env=env,
         cwd=tmp,
         check=True,
         timeout=300,
         stdout=subprocess.DEVNULL,
     )
+
+
+def populate_cms(tmp, env, ini):
+    """Add the standard tree (``bench/populate.py``; never twice)."""
     say("cms: populating the standard tree (bench/populate.py) …")
     subprocess.run(
-        [str(bin_dir / "python"), str(ROOT / "bench" / "populate.py"), str(ini)],
+        [str(venv() / "bin" / "python"), str(ROOT / "bench" / "populate.py"), str(ini)],
         env=env,
         cwd=tmp,
         check=True,

@@ -64,20 +64,28 @@ def parse(text):
     return figures
 
 
-def command(url, duration, headers=(), threads=THREADS, connections=CONNECTIONS):
-    """Return wrk's command line: *headers* are ``"Name: value"`` strings."""
+def command(
+    url, duration, headers=(), threads=THREADS, connections=CONNECTIONS, script=None
+):
+    """Return wrk's command line: *headers* are ``"Name: value"`` strings;
+    *script* a Lua file that makes the requests (``-s``)."""
     args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s"]
     args += ["--timeout", "10s", "--latency"]
     for header in headers:
         args += ["-H", header]
+    if script:
+        args += ["-s", str(script)]
     return [*args, url]
 
 
-def run(url, duration, headers=()):
-    """Load *url* for *duration* seconds; return :func:`parse`'s figures."""
+def run(url, duration, headers=(), **options):
+    """Load *url* for *duration* seconds; return :func:`parse`'s figures.
+
+    *options* are :func:`command`'s ``threads``, ``connections``, ``script``.
+    """
     try:
         done = subprocess.run(
-            command(url, duration, headers),
+            command(url, duration, headers, **options),
             capture_output=True,
             text=True,
             timeout=duration + 30,
