@@ -6,12 +6,14 @@ view is added); and real answers validate against the schemas it documents.
 ``bin/api-check`` goes further with schemathesis against a live site.
 """
 
+import copy
 import io
 import re
 
 import pytest
 from PIL import Image
 
+from cms.openapi.variants import schema_uses
 from tests.factories import add_document, add_folder, bearer, make_user
 
 JSON = {"Accept": "application/json"}
@@ -19,8 +21,37 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @pytest.fixture
-def document(testapp, root):
+def served_document(testapp, root):
     return testapp.get("/@@openapi.json").json
+
+
+@pytest.fixture
+def document(served_document):
+    """The document as served, every response object closed: answers are
+    checked against it, so that a field the document does not name fails."""
+    return strict_copy(served_document)
+
+
+def strict_copy(document):
+    """*document* with ``additionalProperties: false`` on every object that
+    responses use (the served document leaves them open to new fields)."""
+    strict = copy.deepcopy(document)
+    schemas = strict["components"]["schemas"]
+    for name in schema_uses(strict)[1]:
+        for node in walk(schemas[name]):
+            if "properties" in node and "additionalProperties" not in node:
+                node["additionalProperties"] = False
+    return strict
+
+
+def walk(value):
+    if isinstance(value, dict):
+        yield value
+        for item in value.values():
+            yield from walk(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from walk(item)
 
 
 @pytest.fixture
@@ -171,6 +202,66 @@ def test_writes_refuse_unknown_fields_as_documented(document):
         assert schemas[name]["additionalProperties"] is False
     assert schemas["NewDocument"]["properties"]["title"]["maxLength"] == 200
     assert schemas["NewDocument"]["properties"]["description"]["maxLength"] == 2000
+
+
+def test_responses_are_open_to_new_fields_and_requests_closed(served_document):
+    schemas = served_document["components"]["schemas"]
+    requests, responses = schema_uses(served_document)
+    assert {"Node", "Summary", "Error", "SearchResults", "User"} <= responses
+    assert {"NewDocument", "NodeChanges", "Upload", "SharingChange"} <= requests
+    assert requests.isdisjoint(responses)
+    for name in responses:
+        closed = [
+            n for n in walk(schemas[name]) if n.get("additionalProperties") is False
+        ]
+        assert closed == [], name
+    for name in requests:
+        if "properties" in schemas[name]:
+            assert schemas[name]["additionalProperties"] is False, name
+
+
+def test_the_strict_copy_catches_an_undocumented_field(served_document, document):
+    node = {"$ref": "#/components/schemas/Node"}
+    answer = {"@id": "http://example.com/a/", "@type": "Folder", "surprise": 1}
+    assert schema_errors(served_document, node, answer) == []
+    assert schema_errors(document, node, answer)
+    nested = {"@id": "http://example.com/a/", "@type": "Folder", "parent": {}}
+    nested["parent"] = {"@id": "http://example.com/", "surprise": 1}
+    assert schema_errors(document, node, nested)
+
+
+def test_partial_nodes_from_fields_are_described(testapp, document, site):
+    """`fields=` leaves keys out: only `@id` and `@type` are required."""
+    schemas = document["components"]["schemas"]
+    assert schemas["Node"]["required"] == ["@id", "@type"]
+    assert schemas["Summary"]["required"] == ["@id", "@type"]
+    partial = testapp.get("/about/?fields=title,items", headers=JSON)
+    assert set(partial.json) == {"@id", "@type", "title", "items"}
+    check(document, "/{node}/", "get", partial)
+
+
+def test_a_variant_for_openapi_python_client(testapp, served_document):
+    variant = testapp.get("/@@openapi.json?variant=python-client").json
+    schemas = variant["components"]["schemas"]
+    node = schemas["Node"]
+    assert {"at_id", "at_type", "id", "at_components"} <= set(node["properties"])
+    assert node["required"] == ["at_id", "at_type"]
+    assert "at_type" in schemas["Upload"]["properties"]
+    for item in variant["paths"].values():
+        for operation in item.values():
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            if body:  # optional exactly where JSON or multipart may be sent
+                assert body["required"] is (len(body["content"]) == 1)
+    # Nothing else differs from the document.
+    assert variant["paths"]["/@@login"] == served_document["paths"]["/@@login"]
+    assert variant["info"]["version"] == served_document["info"]["version"]
+
+
+def test_an_unknown_variant_or_parameter_is_a_400_naming_it(testapp, root):
+    wrong = testapp.get("/@@openapi.json?variant=java", headers=JSON, status=400)
+    assert wrong.json["error"]["errors"][0]["field"] == "variant"
+    unknown = testapp.get("/@@openapi.json?flavour=x", headers=JSON, status=400)
+    assert unknown.json["error"]["errors"][0]["field"] == "flavour"
 
 
 # -- every JSON view is documented --------------------------------------------------
