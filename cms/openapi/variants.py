@@ -10,9 +10,11 @@ both use, which could not be both.
 openapi-python-client (0.29) names a model's attribute after its JSON key
 alone, so ``@id`` and ``id`` (both ``id`` in Python) make it drop the whole
 schema, and it writes code that does not import for a required body with two
-content types (its bug #1451). ``GET /@@openapi.json?variant=python-client``
+content types (its bug #1451), and it sends a list in the query as repeated
+parameters. ``GET /@@openapi.json?variant=python-client``
 (:func:`python_client_variant`) is the document with the ``@`` of each
-key spelt ``at_`` and those bodies optional; the generator's configuration
+key spelt ``at_``, those bodies optional and the lists of names in the query
+(``fields=title,items``) strings; the generator's configuration
 shipped in ``clients/openapi-python-client.yaml`` spells the keys back in the
 generated code, so the client sends and reads the same JSON as any other.
 """
@@ -100,10 +102,14 @@ def python_client_variant(document):
             body = operation.get("requestBody") if isinstance(operation, dict) else None
             if body and len(body["content"]) > 1:
                 body["required"] = False
+    for node in _walk(variant["paths"]):
+        if node.get("in") == "query" and node.get("explode") is False:
+            _comma_separated(node)
     variant["info"]["description"] = (
         "**For openapi-python-client, with `clients/openapi-python-client.yaml`:** "
-        f"keys beginning with `@` are spelt `{AT_PREFIX}` here and bodies of "
-        "two content types are optional; the JSON itself is the same.\n\n"
+        f"keys beginning with `@` are spelt `{AT_PREFIX}` here, bodies of "
+        "two content types are optional and lists of names in the query "
+        "(`fields`, `expand`) are strings; the JSON itself is the same.\n\n"
         + variant["info"]["description"]
     )
     return variant
@@ -113,3 +119,13 @@ def _spelt(key):
     if key.startswith(AT_PREFIX):
         raise ValueError(f"a key that the variant could not spell back: {key}")
     return AT_PREFIX + key[1:] if key.startswith("@") else key
+
+
+def _comma_separated(parameter):
+    """A list of names (``fields=title,items``) as the string it is sent as:
+    the generator sends a list as repeated parameters, which the site
+    refuses (``fields: given more than once``)."""
+    names = parameter["schema"]["items"]["enum"]
+    parameter["schema"] = {"type": "string", "example": ",".join(names[2:4])}
+    parameter["description"] += " Comma-separated: " + ", ".join(names) + "."
+    del parameter["style"], parameter["explode"]

@@ -244,6 +244,12 @@ def test_the_python_client_does_a_round_trip(cms_client, client, site):
         after = parse_qs(urlsplit(next_url).query)["b_after"][0]
     assert batches == 3
     assert names[0] == "opening" and len(set(names)) == 5
+    # fields= answers parse: a partial node, partial items.
+    partial = get_node.sync_detailed("club/news", client=client, fields="title,items")
+    assert partial.status_code == 200, partial.content
+    assert isinstance(partial.parsed, m.Node) and partial.parsed.title == "News"
+    assert isinstance(partial.parsed.state, cms_client.types.Unset)
+    assert [item.title for item in partial.parsed.items][:1] == ["Opening: 1 May"]
 
     content = b"10:00 Opening\n\x00\xff binary too\n"
     upload = add_to_node.sync_detailed(
