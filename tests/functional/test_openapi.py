@@ -2,19 +2,20 @@
 
 Three promises are kept here: the document is valid OpenAPI 3.0; every JSON
 view the application registers is in it (so that it cannot go stale when a
-view is added); and real answers validate against the schemas it documents.
-``bin/api-check`` goes further with schemathesis against a live site.
+view is added); and real answers validate against the schemas it documents,
+closed to fields it does not name (``tests/openapi_check.py``: the served
+document leaves responses open to new fields). ``bin/api-check`` goes
+further with schemathesis against a live site.
 """
 
-import copy
 import io
 import re
 
 import pytest
 from PIL import Image
 
-from cms.openapi.variants import schema_uses
 from tests.factories import add_document, add_folder, bearer, make_user
+from tests.openapi_check import check, resolve, schema_errors, strict_copy
 
 JSON = {"Accept": "application/json"}
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -30,28 +31,6 @@ def document(served_document):
     """The document as served, every response object closed: answers are
     checked against it, so that a field the document does not name fails."""
     return strict_copy(served_document)
-
-
-def strict_copy(document):
-    """*document* with ``additionalProperties: false`` on every object that
-    responses use (the served document leaves them open to new fields)."""
-    strict = copy.deepcopy(document)
-    schemas = strict["components"]["schemas"]
-    for name in schema_uses(strict)[1]:
-        for node in walk(schemas[name]):
-            if "properties" in node and "additionalProperties" not in node:
-                node["additionalProperties"] = False
-    return strict
-
-
-def walk(value):
-    if isinstance(value, dict):
-        yield value
-        for item in value.values():
-            yield from walk(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from walk(item)
 
 
 @pytest.fixture
@@ -74,16 +53,6 @@ def operations(document):
         for method in METHODS:
             if method in item:
                 yield path, method, item[method]
-
-
-def resolve(document, value):
-    """Follow a local ``$ref`` (``#/components/…``) to what it names."""
-    while isinstance(value, dict) and "$ref" in value:
-        target = document
-        for part in value["$ref"].removeprefix("#/").split("/"):
-            target = target[part]
-        value = target
-    return value
 
 
 # -- a valid OpenAPI 3.0 document -------------------------------------------------
@@ -204,71 +173,6 @@ def test_writes_refuse_unknown_fields_as_documented(document):
     assert schemas["NewDocument"]["properties"]["description"]["maxLength"] == 2000
 
 
-def test_responses_are_open_to_new_fields_and_requests_closed(served_document):
-    schemas = served_document["components"]["schemas"]
-    requests, responses = schema_uses(served_document)
-    assert {"Node", "Summary", "Error", "SearchResults", "User"} <= responses
-    assert {"NewDocument", "NodeChanges", "Upload", "SharingChange"} <= requests
-    assert requests.isdisjoint(responses)
-    for name in responses:
-        closed = [
-            n for n in walk(schemas[name]) if n.get("additionalProperties") is False
-        ]
-        assert closed == [], name
-    for name in requests:
-        if "properties" in schemas[name]:
-            assert schemas[name]["additionalProperties"] is False, name
-
-
-def test_the_strict_copy_catches_an_undocumented_field(served_document, document):
-    node = {"$ref": "#/components/schemas/Node"}
-    answer = {"@id": "http://example.com/a/", "@type": "Folder", "surprise": 1}
-    assert schema_errors(served_document, node, answer) == []
-    assert schema_errors(document, node, answer)
-    nested = {"@id": "http://example.com/a/", "@type": "Folder", "parent": {}}
-    nested["parent"] = {"@id": "http://example.com/", "surprise": 1}
-    assert schema_errors(document, node, nested)
-
-
-def test_partial_nodes_from_fields_are_described(testapp, document, site):
-    """`fields=` leaves keys out: only `@id` and `@type` are required."""
-    schemas = document["components"]["schemas"]
-    assert schemas["Node"]["required"] == ["@id", "@type"]
-    assert schemas["Summary"]["required"] == ["@id", "@type"]
-    partial = testapp.get("/about/?fields=title,items", headers=JSON)
-    assert set(partial.json) == {"@id", "@type", "title", "items"}
-    check(document, "/{node}/", "get", partial)
-
-
-def test_a_variant_for_openapi_python_client(testapp, served_document):
-    variant = testapp.get("/@@openapi.json?variant=python-client").json
-    schemas = variant["components"]["schemas"]
-    node = schemas["Node"]
-    assert {"at_id", "at_type", "id", "at_components"} <= set(node["properties"])
-    assert node["required"] == ["at_id", "at_type"]
-    assert "at_type" in schemas["Upload"]["properties"]
-    for item in variant["paths"].values():
-        for operation in item.values():
-            body = operation.get("requestBody") if isinstance(operation, dict) else None
-            if body:  # optional exactly where JSON or multipart may be sent
-                assert body["required"] is (len(body["content"]) == 1)
-    # Lists of names are sent comma-separated, as the site wants them.
-    fields = [p for p in variant["paths"]["/"]["get"]["parameters"]
-              if p.get("name") == "fields"]  # fmt: skip
-    assert fields[0]["schema"]["type"] == "string"
-    assert "explode" not in fields[0]
-    # Nothing else differs from the document.
-    assert variant["paths"]["/@@login"] == served_document["paths"]["/@@login"]
-    assert variant["info"]["version"] == served_document["info"]["version"]
-
-
-def test_an_unknown_variant_or_parameter_is_a_400_naming_it(testapp, root):
-    wrong = testapp.get("/@@openapi.json?variant=java", headers=JSON, status=400)
-    assert wrong.json["error"]["errors"][0]["field"] == "variant"
-    unknown = testapp.get("/@@openapi.json?flavour=x", headers=JSON, status=400)
-    assert unknown.json["error"]["errors"][0]["field"] == "flavour"
-
-
 # -- every JSON view is documented --------------------------------------------------
 
 
@@ -370,73 +274,6 @@ def test_the_json_views_are_found(app):
 
 
 # -- real answers match the documented ones -----------------------------------------
-
-
-def to_json_schema(value):
-    """Turn an OpenAPI 3.0 schema into JSON Schema (draft 4) for a validator."""
-    if isinstance(value, list):
-        return [to_json_schema(item) for item in value]
-    if not isinstance(value, dict):
-        return value
-    result = {}
-    for key, item in value.items():
-        if key == "$ref":
-            result[key] = item.replace("#/components/schemas/", "#/definitions/")
-        elif key in ("nullable", "example", "discriminator", "xml", "readOnly"):
-            continue
-        elif key in ("properties", "definitions"):
-            result[key] = {name: to_json_schema(sub) for name, sub in item.items()}
-        else:
-            result[key] = to_json_schema(item)
-    if value.get("nullable"):
-        if "type" in result:
-            result["type"] = [result["type"], "null"]
-        if "enum" in result:
-            result["enum"] = [*result["enum"], None]
-    return result
-
-
-def schema_errors(document, schema, instance):
-    full = {
-        **to_json_schema(schema),
-        "definitions": to_json_schema(document["components"]["schemas"]),
-    }
-    try:
-        import jsonschema
-    except ImportError:
-        import jsonschema_rs
-
-        validator = jsonschema_rs.Draft4Validator(full)
-        return [
-            f"{list(e.instance_path)}: {e.message}"
-            for e in validator.iter_errors(instance)
-        ]
-    return [  # pragma: no cover (not installed here)
-        f"{list(e.absolute_path)}: {e.message}"
-        for e in jsonschema.Draft4Validator(full).iter_errors(instance)
-    ]
-
-
-def check(document, path, method, response):
-    """Assert that *response* is one that the document promises."""
-    operation = document["paths"][path][method]
-    assert str(response.status_int) in operation["responses"], (
-        f"{method.upper()} {path}: {response.status_int} is not documented"
-    )
-    documented = resolve(document, operation["responses"][str(response.status_int)])
-    for name, header in documented.get("headers", {}).items():
-        header = resolve(document, header)
-        if header.get("required"):
-            assert name in response.headers, f"{name} missing"
-        if name in response.headers and header["schema"].get("pattern"):
-            assert re.search(header["schema"]["pattern"], response.headers[name])
-    content = documented.get("content")
-    if not content:
-        assert not response.body
-        return
-    assert response.content_type in content, response.content_type
-    schema = content[response.content_type]["schema"]
-    assert schema_errors(document, schema, response.json) == []
 
 
 def test_schema_check_catches_a_wrong_answer(document):
