@@ -19,7 +19,9 @@ def _node_parameter(example):
         "in": "path",
         "required": True,
         "description": "The node's name. Any path works the same way: "
-        "`/a/b/c/` like `/{node}/`.",
+        "`/a/b/c/` like `/{node}/`, and a client that puts `a/b/c` here "
+        "percent-encoded (`a%2Fb%2Fc`, as generated clients do) reaches the "
+        "same node.",
         "schema": {"type": "string", "pattern": NODE_NAME_PATTERN},
         "example": example,
     }

@@ -307,7 +307,9 @@ def _node_schemas():
         "Sharing": _object(
             {
                 "inherit": {"type": "boolean"},
-                "entries": {"type": "array", "items": _ref("SharingEntry")},
+                # The same shape as the request's entries, but a schema of
+                # its own: responses are open to new fields, requests closed.
+                "entries": {"type": "array", "items": dict(sharing_entry)},
                 "inherited": {
                     "type": "array",
                     "items": _object(
