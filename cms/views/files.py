@@ -12,7 +12,6 @@ sent.
 """
 
 import logging
-import os
 
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import FileIter, Response
@@ -23,7 +22,7 @@ from cms.media import content_disposition, is_inline
 from cms.models import File, Image
 from cms.permissions import Permission
 from cms.services.errors import StoreUnavailable
-from cms.storage import CHUNK_SIZE, BlobStoreUnavailable
+from cms.storage import CHUNK_SIZE, BlobStoreUnavailable, opened_stat
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +42,18 @@ def open_blob(request, key):
 
 
 def file_response(request, fp, content_type):
-    """Stream the open file *fp*, as Pyramid's FileResponse streams a path."""
-    stat = os.fstat(fp.fileno())
+    """Stream the open blob *fp*, as Pyramid's FileResponse streams a path."""
+    size, mtime, local = opened_stat(fp)
     response = Response(content_type=content_type, conditional_response=True)
-    response.last_modified = stat.st_mtime
-    file_wrapper = request.environ.get("wsgi.file_wrapper")
+    response.last_modified = mtime
+    # The server's wrapper is for real files; FileIter seeks to a range's
+    # start, which an object store's reader answers without reading up to it.
+    file_wrapper = request.environ.get("wsgi.file_wrapper") if local else None
     response.app_iter = (
         file_wrapper(fp, CHUNK_SIZE) if file_wrapper else FileIter(fp, CHUNK_SIZE)
     )
     # After app_iter, which would reset it.
-    response.content_length = stat.st_size
+    response.content_length = size
     return response
 
 
