@@ -12,6 +12,7 @@ nothing outlives the test.
 """
 
 import os
+import uuid
 from contextlib import contextmanager
 
 import pytest
@@ -27,6 +28,7 @@ from cms.migrations import upgrade
 from cms.observability.metrics import COUNTED_STATEMENT
 from cms.page_cache import PAGE_CACHE
 from cms.site import ensure_root
+from tests.s3 import CREDENTIALS, REGION, SeaweedServer
 
 # A developer's CMS_DATABASE_URL must never point the tests at a real site.
 os.environ.pop("CMS_DATABASE_URL", None)
@@ -71,6 +73,61 @@ def app_settings(database_url, tmp_path_factory):
         # Throttling is tested; the waits it adds are not.
         "cms.login_slowdown": "0",
     }
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory, worker_id):
+    """A SeaweedFS S3 server for this worker, with its bucket; stopped at the end.
+
+    The AWS_* variables boto3 reads point at it for the whole run.
+    """
+    server = SeaweedServer(tmp_path_factory.mktemp("seaweedfs")).start()
+    saved = {name: os.environ.get(name) for name in (*CREDENTIALS, "AWS_REGION")}
+    os.environ.update({**CREDENTIALS, "AWS_REGION": REGION})
+    try:
+        server.bucket_name = server.bucket(f"cms-test-{worker_id}")
+        yield server
+    finally:
+        server.stop()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@pytest.fixture(scope="session")
+def s3_settings(s3_server):
+    """``s3_settings()``: the settings of a site on a new prefix of the bucket."""
+
+    def make():
+        prefix = uuid.uuid4().hex[:12]
+        return {
+            "cms.blob_url": f"s3://{s3_server.bucket_name}/{prefix}",
+            "cms.s3_endpoint": s3_server.endpoint,
+        }
+
+    return make
+
+
+@pytest.fixture(scope="module", params=["local", "s3"])
+def blob_backend(request):
+    """Which blob store the module's ``backend_app`` uses: the folder or S3."""
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def backend_app(blob_backend, app_settings, dbengine, request):
+    """The app on the ``blob_backend`` store: for modules that test both.
+
+    A module says ``app = backend_app_fixture`` to run all its tests twice.
+    """
+    settings = dict(app_settings)
+    if blob_backend == "s3":
+        settings.update(request.getfixturevalue("s3_settings")())
+    app = main({}, **settings)
+    yield app
+    app.registry["dbengine"].dispose()
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import argparse
 import sys
 
 from cms.backups.lock import backup_lock
+from cms.scripts import blobs_migrate
 from cms.transfer import referenced_blobs
 
 HELP = (
@@ -69,6 +70,24 @@ def add_arguments(parser):
         help=f"spare what changed more recently (default: {DEFAULT_AGE})",
     )
     gc.add_argument("--delete", action="store_true", help="remove what is listed")
+    migrate = actions.add_parser(
+        "migrate",
+        help="copy every blob to another store (s3://BUCKET/PREFIX or a folder)",
+        description="Copy every blob of the site's store into another one, "
+        "verifying each by its hash; run again to go on where it stopped. "
+        "Says which settings to change at the end.",
+    )
+    migrate.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="s3://BUCKET/PREFIX, file:///path or a folder",
+    )
+    migrate.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="the S3 endpoint of the target (default: cms.s3_endpoint)",
+    )
     actions.add_parser(
         "check",
         help="report referenced blobs missing from the store (exit 1 if any)",
@@ -118,6 +137,8 @@ def _check(store, referenced):
 
 def run(request, args):
     store = request.registry["blobstore"]
+    if args.action == "migrate":
+        return blobs_migrate.run(request, args)
     if args.action == "gc":
         args.dry_run = not args.delete
     if args.action in ("clean", "gc"):
