@@ -36,7 +36,9 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 3
 READ_TIMEOUT = 30
 #: Parts of a large upload go in parallel, 8 MB each (boto3's default).
-TRANSFER = TransferConfig(multipart_chunksize=8 * 2**20, max_concurrency=4)
+TRANSFER = TransferConfig(
+    multipart_threshold=64 * 2**20, multipart_chunksize=16 * 2**20, max_concurrency=4
+)
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 
 

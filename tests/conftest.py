@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
+from bench.seaweed import CREDENTIALS, REGION, SeaweedServer
 from cms import main
 from cms.counts import CHILD_COUNTS
 from cms.db import get_engine
@@ -28,7 +29,6 @@ from cms.migrations import upgrade
 from cms.observability.metrics import COUNTED_STATEMENT
 from cms.page_cache import PAGE_CACHE
 from cms.site import ensure_root
-from tests.s3 import CREDENTIALS, REGION, SeaweedServer
 
 # A developer's CMS_DATABASE_URL must never point the tests at a real site.
 os.environ.pop("CMS_DATABASE_URL", None)

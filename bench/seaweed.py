@@ -1,4 +1,4 @@
-"""A real S3-compatible server for the tests: SeaweedFS (``weed server -s3``).
+"""A real S3-compatible server for the tests and benchmarks: SeaweedFS.
 
 Started once per test process on free ports of 127.0.0.1, in a folder of its
 own, and stopped (by its process id) at the end. Each pytest-xdist worker
@@ -96,7 +96,7 @@ class SeaweedServer:
         ]
         (self.folder / "data").mkdir(exist_ok=True)
         log = open(self.folder / "weed.log", "wb")  # noqa: SIM115 - kept open
-        self.process = subprocess.Popen(  # noqa: S603 - our own command
+        self.process = subprocess.Popen(
             command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         log.close()
