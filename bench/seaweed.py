@@ -100,7 +100,11 @@ class SeaweedServer:
             command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         log.close()
-        self._wait()
+        try:
+            self._wait()
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def _wait(self):
@@ -139,7 +143,7 @@ class SeaweedServer:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
-                self.process.wait(timeout=5)
+                self.process.wait(timeout=2)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()

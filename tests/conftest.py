@@ -23,12 +23,14 @@ from sqlalchemy.orm import sessionmaker
 
 from bench.seaweed import CREDENTIALS, REGION, SeaweedServer
 from cms import main
+from cms.blobstore import store_for_url
 from cms.counts import CHILD_COUNTS
 from cms.db import get_engine
 from cms.migrations import upgrade
 from cms.observability.metrics import COUNTED_STATEMENT
 from cms.page_cache import PAGE_CACHE
 from cms.site import ensure_root
+from cms.storage import BlobStore
 
 # A developer's CMS_DATABASE_URL must never point the tests at a real site.
 os.environ.pop("CMS_DATABASE_URL", None)
@@ -108,6 +110,35 @@ def s3_settings(s3_server):
         }
 
     return make
+
+
+@pytest.fixture
+def site_blobs(request, site_backend):
+    """``site_blobs(folder)``: ``(ini lines, store)`` of a scratch site's blobs.
+
+    The folder, unless the test is parametrized with ``site_backend`` "s3"
+    (``@pytest.mark.parametrize("site_backend", ["local", "s3"],
+    indirect=True)``): then a prefix of its own in the run's bucket.
+    """
+    s3 = site_backend == "s3"
+    make_settings = request.getfixturevalue("s3_settings") if s3 else None
+
+    def make(folder):
+        if make_settings is None:
+            return "", BlobStore(folder)
+        settings = make_settings()
+        lines = "".join(f"{key} = {value}\n" for key, value in settings.items())
+        return lines, store_for_url(
+            settings["cms.blob_url"], settings["cms.s3_endpoint"]
+        )
+
+    return make
+
+
+@pytest.fixture
+def site_backend(request):
+    """The blob store of ``site_blobs``: "local" unless parametrized."""
+    return getattr(request, "param", "local")
 
 
 @pytest.fixture(scope="module", params=["local", "s3"])
