@@ -28,7 +28,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from cms.storage import KEY, BlobStoreUnavailable, Staged, copy_into
+from cms.storage import KEY, BlobStoreUnavailable, Staged, copy_into, store_errors
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,8 @@ class S3BlobStore:
 
     def stage(self, stream, max_bytes):
         """Copy *stream* to a local temporary file, hashed: a `Staged` to commit."""
-        fd, tmp = tempfile.mkstemp(prefix="cms-upload-")
+        with store_errors():  # the local disk that stages it
+            fd, tmp = tempfile.mkstemp(prefix="cms-upload-")
         try:
             blob = copy_into(stream, fd, max_bytes)
         except BaseException:

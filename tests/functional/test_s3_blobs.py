@@ -259,3 +259,24 @@ def test_export_backup_and_migrate_work_on_a_bucket(
         )
         assert f"removed {stray.key}" in out
         assert sorted(app.registry["blobstore"].keys()) == keys
+
+
+def test_a_range_is_asked_of_the_store_as_a_range(
+    database_url, tmp_path, monkeypatch, s3_settings
+):
+    data = os.urandom(2**20)
+    with served(database_url, tmp_path, monkeypatch, s3_settings()) as (app, headers):
+        client = webtest.TestApp(app, extra_environ={"HTTP_HOST": "example.com"})
+        url = upload(client, headers, "File", "data.bin", data).json["file"]["download"]
+        s3 = app.registry["blobstore"].client
+        asked = []
+        get_object = s3.get_object
+
+        def recording(**kwargs):
+            asked.append(kwargs.get("Range"))
+            return get_object(**kwargs)
+
+        monkeypatch.setattr(s3, "get_object", recording)
+        part = client.get(url, headers={**headers, "Range": "bytes=-100"}, status=206)
+        assert part.body == data[-100:]
+        assert asked[-1] == f"bytes={len(data) - 100}-"
