@@ -14,15 +14,16 @@ stored (an image whose scales could not be) is an orphan like any other.
 
 import io
 import logging
+import weakref
 from contextlib import contextmanager
 from email.message import Message
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
 
+from cms.blobstore import store_for_settings
 from cms.media import SCALES, NotAnImage, image_info, make_scale, safe_filename, sniff
 from cms.services.errors import Invalid, StoreFull, StoreUnavailable
 from cms.storage import (
-    BlobStore,
     BlobStoreFull,
     BlobStoreUnavailable,
     BlobTooLarge,
@@ -78,7 +79,7 @@ class Upload:
         self.filename = safe_filename(filename)
         try:
             with storing():
-                self.blob = store.save(stream, limit)
+                staged = store.stage(stream, limit)
         except BlobTooLarge:
             raise HTTPRequestEntityTooLarge(
                 f"The file is larger than {limit // (1024 * 1024)} MB."
@@ -87,7 +88,17 @@ class Upload:
             raise Invalid(
                 [{"field": "file", "message": "The file is empty."}]
             ) from None
-        self.path = store.path(self.blob.key)
+        # The bytes stay at hand, in a local file, while this upload is used
+        # (its type, an image's size and scales): never fetched back.
+        weakref.finalize(self, staged.close)
+        self.blob = staged.blob
+        with storing():
+            try:
+                staged.commit()  # before any row names it
+            except BaseException:
+                staged.close()
+                raise
+        self.path = staged.path
         with storing(), store_errors():
             self.content_type = sniff(self.path)
 
@@ -195,4 +206,4 @@ def size_text(size):
 
 def includeme(config):
     settings = config.get_settings()
-    config.registry["blobstore"] = BlobStore(settings["cms.blob_dir"])
+    config.registry["blobstore"] = store_for_settings(settings)

@@ -10,6 +10,8 @@ environment variable   setting
 ``CMS_PUBLIC_URL``     ``cms.public_url``
 ``CMS_SECRET``         ``cms.secret``
 ``CMS_BLOB_DIR``       ``cms.blob_dir``
+``CMS_BLOB_URL``       ``cms.blob_url``
+``CMS_S3_ENDPOINT``    ``cms.s3_endpoint``
 =====================  =============================
 
 and ``CMS_TRUSTED_PROXIES`` gives ``cms.trusted_proxies``,
@@ -29,6 +31,7 @@ from urllib.parse import urlsplit
 
 from pyramid.settings import falsey, truthy
 
+from cms.blobstore import check_url
 from cms.observability.logs import LOG_FORMATS
 from cms.security.addresses import parse_networks
 from cms.security.origins import parse_origins
@@ -39,6 +42,8 @@ ENVIRONMENT_OVERRIDES = {
     "CMS_PUBLIC_URL": "cms.public_url",
     "CMS_SECRET": "cms.secret",
     "CMS_BLOB_DIR": "cms.blob_dir",
+    "CMS_BLOB_URL": "cms.blob_url",
+    "CMS_S3_ENDPOINT": "cms.s3_endpoint",
     "CMS_TRUSTED_PROXIES": "cms.trusted_proxies",
     "CMS_CORS_ORIGINS": "cms.cors_origins",
     "CMS_PURGE_URLS": "cms.purge_urls",
@@ -68,8 +73,11 @@ DEFAULTS = {
     "cms.trusted_proxies": "",
     # Origins whose pages may call the JSON API with a bearer token (CORS).
     "cms.cors_origins": "",
-    # Where uploaded files are kept (required).
+    # Where uploaded files are kept: a folder, unless blob_url names a
+    # bucket (s3://BUCKET/PREFIX) of the S3-compatible store at s3_endpoint.
     "cms.blob_dir": "",
+    "cms.blob_url": "",
+    "cms.s3_endpoint": "",
     "cms.max_upload_bytes": str(50 * 1024 * 1024),
     # Entries in a folder's Atom feed, URLs in one sitemap file.
     "cms.feed_size": "20",
@@ -147,8 +155,13 @@ def load_settings(
             f"cms.secret (or CMS_SECRET) must be at least {MIN_SECRET_LENGTH} "
             "characters long."
         )
-    if not result["cms.blob_dir"]:
-        raise ValueError("No blob store: set cms.blob_dir or CMS_BLOB_DIR.")
+    if not result["cms.blob_dir"] and not result["cms.blob_url"]:
+        raise ValueError(
+            "No blob store: set cms.blob_dir or CMS_BLOB_DIR (a folder), or "
+            "cms.blob_url or CMS_BLOB_URL (s3://BUCKET/PREFIX)."
+        )
+    if result["cms.blob_url"]:
+        check_url(result["cms.blob_url"])
     result["cms.public_url"] = result["cms.public_url"].rstrip("/")
     for key in INTEGERS:
         result[key] = _number(key, result[key], int)

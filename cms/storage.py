@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 #: How much of a stream is read at a time.
 CHUNK_SIZE = 64 * 1024
 
-_KEY = re.compile(r"[0-9a-f]{64}")
+KEY = re.compile(r"[0-9a-f]{64}")
 
 
 class StorageError(Exception):
@@ -90,7 +90,7 @@ class Blob:
     size: int
 
 
-def _copy(stream, fd, max_bytes):
+def copy_into(stream, fd, max_bytes):
     """Write what *stream* holds to *fd*, up to *max_bytes*; return its `Blob`."""
     digest = hashlib.sha256()
     size = 0
@@ -137,6 +137,44 @@ def _fsync_directory(directory):
         os.close(fd)
 
 
+def opened_stat(fp):
+    """Return ``(size, mtime, local)`` of a blob a store opened.
+
+    A reader of an object store says its size and age itself; a local file
+    is asked the file system.
+    """
+    size = getattr(fp, "size", None)
+    if size is not None:
+        return size, fp.mtime, False
+    stat = os.fstat(fp.fileno())
+    return stat.st_size, stat.st_mtime, True
+
+
+class Staged:
+    """An upload's bytes in a local file, hashed, before they are under their key.
+
+    ``commit()`` stores them (``put``); ``path`` then still names a local
+    file that holds them, to read (sniff, scale) until ``close()``.
+    """
+
+    def __init__(self, blob, tmp, put):
+        self.blob = blob
+        self.path = self._tmp = tmp
+        self._put = put
+
+    def commit(self):
+        self.path = self._put(self._tmp, self.blob.key)
+
+    def close(self):
+        _discard(self._tmp)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+
 class BlobStore:
     """The blobs under one directory.
 
@@ -156,12 +194,12 @@ class BlobStore:
         Keys come from URLs and the database: only this exact shape can never
         name a file outside the store.
         """
-        if not isinstance(key, str) or not _KEY.fullmatch(key):
+        if not isinstance(key, str) or not KEY.fullmatch(key):
             raise ValueError(f"not a blob key: {key!r}")
         return self.root / key[:2] / key[2:4] / key
 
-    def save(self, stream, max_bytes):
-        """Store what *stream* holds, up to *max_bytes*; return its `Blob`.
+    def stage(self, stream, max_bytes):
+        """Copy what *stream* holds, up to *max_bytes*, beside the store: a `Staged`.
 
         Raise `BlobTooLarge` or `EmptyBlob` for what arrived, `BlobStoreFull`
         or `BlobStoreUnavailable` when the file system fails; an OSError of
@@ -171,7 +209,7 @@ class BlobStore:
             fd, tmp = tempfile.mkstemp(dir=self.tmp)
         try:
             try:
-                blob = _copy(stream, fd, max_bytes)
+                blob = copy_into(stream, fd, max_bytes)
             except BaseException:
                 with suppress(OSError):
                     os.close(fd)  # what it might report matters less
@@ -179,10 +217,22 @@ class BlobStore:
             with store_errors():
                 # A network file system may report a failed write only here.
                 os.close(fd)
-                self._move(tmp, self.path(blob.key))
-        finally:
+        except BaseException:
             _discard(tmp)
-        return blob
+            raise
+        return Staged(blob, tmp, self._put)
+
+    def save(self, stream, max_bytes):
+        """Store what *stream* holds, up to *max_bytes*; return its `Blob`."""
+        with self.stage(stream, max_bytes) as staged:
+            staged.commit()
+        return staged.blob
+
+    def _put(self, tmp, key):
+        target = self.path(key)
+        with store_errors():
+            self._move(tmp, target)
+        return target
 
     def save_bytes(self, data):
         """Store *data* (generated content, such as an image scale)."""
@@ -221,6 +271,15 @@ class BlobStore:
         except OSError as error:
             raise store_error(error) from error
 
+    def size(self, key):
+        """Return the size of blob *key* in bytes (FileNotFoundError if missing)."""
+        return self.path(key).stat().st_size
+
+    def check(self):
+        """Raise `BlobStoreUnavailable` unless the store's folder is there to use."""
+        if not os.access(self.tmp, os.W_OK | os.X_OK):
+            raise BlobStoreUnavailable(f"{self.tmp} is missing or not writable")
+
     def delete(self, key):
         """Remove blob *key*, if it is there."""
         self.path(key).unlink(missing_ok=True)
@@ -237,7 +296,7 @@ class BlobStore:
                     key = entry.name
                     # Only a file that path() would name is a blob.
                     if (
-                        _KEY.fullmatch(key)
+                        KEY.fullmatch(key)
                         and key[:2] == first.name
                         and key[2:4] == second.name
                         and entry.is_file()
@@ -262,16 +321,22 @@ class BlobStore:
                 continue  # deleted meanwhile
         return sorted(found)
 
-    def clean_tmp(self, older_than_seconds):
-        """Remove temporary files left by crashed uploads; return how many.
+    def stale_tmp(self, older_than_seconds):
+        """Return the temporary files unchanged for *older_than_seconds*.
 
         An upload in progress writes to its file, so a file unchanged for
-        longer than any upload may take is a leftover.
+        longer than any upload may take is a leftover of a crashed one.
         """
         cutoff = time.time() - older_than_seconds
-        removed = 0
-        for entry in self.tmp.iterdir():
-            if entry.is_file() and entry.stat().st_mtime < cutoff:
-                entry.unlink(missing_ok=True)
-                removed += 1
-        return removed
+        return [
+            entry
+            for entry in self.tmp.iterdir()
+            if entry.is_file() and entry.stat().st_mtime < cutoff
+        ]
+
+    def clean_tmp(self, older_than_seconds):
+        """Remove temporary files left by crashed uploads; return how many."""
+        stale = self.stale_tmp(older_than_seconds)
+        for entry in stale:
+            entry.unlink(missing_ok=True)
+        return len(stale)

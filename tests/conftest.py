@@ -12,6 +12,7 @@ nothing outlives the test.
 """
 
 import os
+import uuid
 from contextlib import contextmanager
 
 import pytest
@@ -20,13 +21,16 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
+from bench.seaweed import CREDENTIALS, REGION, SeaweedServer
 from cms import main
+from cms.blobstore import store_for_url
 from cms.counts import CHILD_COUNTS
 from cms.db import get_engine
 from cms.migrations import upgrade
 from cms.observability.metrics import COUNTED_STATEMENT
 from cms.page_cache import PAGE_CACHE
 from cms.site import ensure_root
+from cms.storage import BlobStore
 
 # A developer's CMS_DATABASE_URL must never point the tests at a real site.
 os.environ.pop("CMS_DATABASE_URL", None)
@@ -71,6 +75,90 @@ def app_settings(database_url, tmp_path_factory):
         # Throttling is tested; the waits it adds are not.
         "cms.login_slowdown": "0",
     }
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory, worker_id):
+    """A SeaweedFS S3 server for this worker, with its bucket; stopped at the end.
+
+    The AWS_* variables boto3 reads point at it for the whole run.
+    """
+    server = SeaweedServer(tmp_path_factory.mktemp("seaweedfs")).start()
+    saved = {name: os.environ.get(name) for name in (*CREDENTIALS, "AWS_REGION")}
+    os.environ.update({**CREDENTIALS, "AWS_REGION": REGION})
+    try:
+        server.bucket_name = server.bucket(f"cms-test-{worker_id}")
+        yield server
+    finally:
+        server.stop()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@pytest.fixture(scope="session")
+def s3_settings(s3_server):
+    """``s3_settings()``: the settings of a site on a new prefix of the bucket."""
+
+    def make():
+        prefix = uuid.uuid4().hex[:12]
+        return {
+            "cms.blob_url": f"s3://{s3_server.bucket_name}/{prefix}",
+            "cms.s3_endpoint": s3_server.endpoint,
+        }
+
+    return make
+
+
+@pytest.fixture
+def site_blobs(request, site_backend):
+    """``site_blobs(folder)``: ``(ini lines, store)`` of a scratch site's blobs.
+
+    The folder, unless the test is parametrized with ``site_backend`` "s3"
+    (``@pytest.mark.parametrize("site_backend", ["local", "s3"],
+    indirect=True)``): then a prefix of its own in the run's bucket.
+    """
+    s3 = site_backend == "s3"
+    make_settings = request.getfixturevalue("s3_settings") if s3 else None
+
+    def make(folder):
+        if make_settings is None:
+            return "", BlobStore(folder)
+        settings = make_settings()
+        lines = "".join(f"{key} = {value}\n" for key, value in settings.items())
+        return lines, store_for_url(
+            settings["cms.blob_url"], settings["cms.s3_endpoint"]
+        )
+
+    return make
+
+
+@pytest.fixture
+def site_backend(request):
+    """The blob store of ``site_blobs``: "local" unless parametrized."""
+    return getattr(request, "param", "local")
+
+
+@pytest.fixture(scope="module", params=["local", "s3"])
+def blob_backend(request):
+    """Which blob store the module's ``backend_app`` uses: the folder or S3."""
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def backend_app(blob_backend, app_settings, dbengine, request):
+    """The app on the ``blob_backend`` store: for modules that test both.
+
+    A module says ``app = backend_app_fixture`` to run all its tests twice.
+    """
+    settings = dict(app_settings)
+    if blob_backend == "s3":
+        settings.update(request.getfixturevalue("s3_settings")())
+    app = main({}, **settings)
+    yield app
+    app.registry["dbengine"].dispose()
 
 
 @pytest.fixture(scope="session")

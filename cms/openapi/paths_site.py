@@ -298,11 +298,15 @@ def _site_paths():
         "/readyz": {
             "get": _op(
                 "readyz",
-                "The database answers too",
+                "The database and the blob store answer too",
                 "health",
                 {
                     **ok("Ready.", "Readiness"),
-                    503: _answer("The database does not answer.", "Readiness"),
+                    503: _answer(
+                        "The database or the blob store does not answer (the "
+                        "one that is unreachable is named).",
+                        "Readiness",
+                    ),
                 },
                 security=NO_AUTH,
             ),

@@ -37,8 +37,9 @@ def _schemas():
             {
                 "status": {"type": "string", "enum": ["ok", "unavailable"]},
                 "database": {"type": "string", "enum": ["ok", "unreachable"]},
+                "blobs": {"type": "string", "enum": ["ok", "unreachable"]},
             },
-            ("status", "database"),
+            ("status", "database", "blobs"),
         ),
         "OpenAPI": {"type": "object", "description": "This document."},
     }

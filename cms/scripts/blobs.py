@@ -1,21 +1,25 @@
-"""``cms-admin INI blobs clean|check``: keep the blob store and the database agreed.
+"""``cms-admin INI blobs clean|gc|check``: keep the blob store and the database agreed.
 
 A blob is referenced by a File or Image (``blob_key``), by an Image's scales,
 and by the revisions of files and images (a revert may bring an old blob
 back). ``clean`` removes the others once they are older than any upload's
 transaction (an upload writes its blob before its row commits), and the
 temporary files crashed uploads left, after any backup running has copied
-its blobs; ``check`` finds referenced blobs that are missing.
+its blobs (``gc`` does the same, but only lists them unless ``--delete``);
+``check`` finds referenced blobs that are missing. Both work on either store.
 """
 
 import argparse
 import sys
-import time
 
 from cms.backups.lock import backup_lock
+from cms.scripts import blobs_migrate
 from cms.transfer import referenced_blobs
 
-HELP = "blob store upkeep: clean (remove unreferenced blobs), check (find missing)"
+HELP = (
+    "blob store upkeep: clean or gc (remove unreferenced blobs), check (find "
+    "missing), migrate (copy to another store)"
+)
 
 #: An upload's transaction is over well within this many seconds.
 DEFAULT_AGE = 3600
@@ -50,6 +54,40 @@ def add_arguments(parser):
     clean.add_argument(
         "--dry-run", action="store_true", help="list what would go; remove nothing"
     )
+    gc = actions.add_parser(
+        "gc",
+        help="list blobs no node and no revision references (a dry run); "
+        "--delete removes them",
+        description="Collect the blobs that no node and no revision references, "
+        "and temporary files left by crashed uploads: listed only, unless "
+        "--delete is given.",
+    )
+    gc.add_argument(
+        "--older-than",
+        type=_seconds,
+        default=DEFAULT_AGE,
+        metavar="SECONDS",
+        help=f"spare what changed more recently (default: {DEFAULT_AGE})",
+    )
+    gc.add_argument("--delete", action="store_true", help="remove what is listed")
+    migrate = actions.add_parser(
+        "migrate",
+        help="copy every blob to another store (s3://BUCKET/PREFIX or a folder)",
+        description="Copy every blob of the site's store into another one, "
+        "verifying each by its hash; run again to go on where it stopped. "
+        "Says which settings to change at the end.",
+    )
+    migrate.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="s3://BUCKET/PREFIX, file:///path or a folder",
+    )
+    migrate.add_argument(
+        "--endpoint",
+        metavar="URL",
+        help="the S3 endpoint of the target (default: cms.s3_endpoint)",
+    )
     actions.add_parser(
         "check",
         help="report referenced blobs missing from the store (exit 1 if any)",
@@ -63,7 +101,7 @@ def _clean(store, referenced, args):
     removed = size = 0
     for key in store.orphans(referenced, args.older_than):
         try:
-            bytes_ = store.path(key).stat().st_size
+            bytes_ = store.size(key)
         except FileNotFoundError:
             continue
         if not args.dry_run:
@@ -72,12 +110,7 @@ def _clean(store, referenced, args):
         removed += 1
         size += bytes_
     if args.dry_run:
-        cutoff = time.time() - args.older_than
-        tmp = sum(
-            1
-            for entry in store.tmp.iterdir()
-            if entry.is_file() and entry.stat().st_mtime < cutoff
-        )
+        tmp = len(store.stale_tmp(args.older_than))
     else:
         tmp = store.clean_tmp(args.older_than)
     print(
@@ -104,7 +137,11 @@ def _check(store, referenced):
 
 def run(request, args):
     store = request.registry["blobstore"]
-    if args.action == "clean":
+    if args.action == "migrate":
+        return blobs_migrate.run(request, args)
+    if args.action == "gc":
+        args.dry_run = not args.delete
+    if args.action in ("clean", "gc"):
         # A running backup may still copy blobs its snapshot named that are
         # referenced no more: wait for it (cms.backups.lock).
         with backup_lock(request.registry["dbengine"], shared=False):

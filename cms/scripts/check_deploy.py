@@ -25,10 +25,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from cms.blobstore import is_s3, store_for_url
 from cms.db import get_engine
 from cms.migrations import alembic_config, current_revision
 from cms.security.addresses import parse_networks
 from cms.settings import MIN_SECRET_LENGTH, load_settings, with_environment
+from cms.storage import StorageError
 
 HELP = "list what is unsafe for production in the site's settings (exit 1 if any)"
 
@@ -205,8 +207,28 @@ def check_trusted_proxies(settings, environ, args):
             )
 
 
+def check_blob_url(url, settings):
+    """An object store: the bucket must answer with these credentials."""
+    try:
+        store = store_for_url(url, settings.get("cms.s3_endpoint") or None)
+        store.check()
+    except (ValueError, StorageError) as error:
+        yield Finding(
+            f"the blob store {url} does not answer",
+            f"uploads and downloads would fail ({error})",
+            "check CMS_BLOB_URL, CMS_S3_ENDPOINT, the bucket and the AWS_* "
+            "credentials of the site's user",
+        )
+
+
 def check_blob_dir(settings, environ, args):
-    folder = settings.get("cms.blob_dir", "").strip()
+    url = settings.get("cms.blob_url", "").strip()
+    if is_s3(url):
+        yield from check_blob_url(url, settings)
+        return
+    folder = url or settings.get("cms.blob_dir", "").strip()
+    if folder.startswith("file://"):
+        folder = str(store_for_url(folder, create=False).root)
     fix = "set CMS_BLOB_DIR to a folder the site's user may write"
     if not folder:
         yield Finding(

@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import shutil
 import tempfile
 import time
 import zipfile
@@ -15,6 +16,7 @@ from sqlalchemy.orm import with_polymorphic
 
 from cms.models import Group, LocalRole, Node, Revision, User
 from cms.models.tree import subtree_bounds
+from cms.storage import CHUNK_SIZE, StorageError, opened_stat
 from cms.transfer.archive import (
     BATCH,
     BLOBS,
@@ -201,11 +203,7 @@ def _write_archive(dbsession, store, path, tmp, rows, roles, in_subtree):
                 "check`."
             )
         for key in sorted(keys):
-            # Blobs are mostly compressed already (images, PDFs): stored as is.
-            archive.write(
-                store.path(key), BLOBS + key, compress_type=zipfile.ZIP_STORED
-            )
-            result.blob_bytes += store.path(key).stat().st_size
+            result.blob_bytes += _write_blob(archive, store, key)
         result.blobs = len(keys)
         manifest = {
             "format": FORMAT,
@@ -218,6 +216,29 @@ def _write_archive(dbsession, store, path, tmp, rows, roles, in_subtree):
         }
         archive.writestr(MANIFEST, json.dumps(manifest, indent=2) + "\n")
     return result
+
+
+def _write_blob(archive, store, key):
+    """Stream blob *key* from *store* into *archive*; return its size."""
+    try:
+        with store.open(key) as fp:
+            size, mtime, _ = opened_stat(fp)
+            info = zipfile.ZipInfo(BLOBS + key, time.localtime(mtime)[:6])
+            # Blobs are mostly compressed already (images, PDFs): stored as is.
+            info.compress_type = zipfile.ZIP_STORED
+            info.external_attr = 0o644 << 16
+            with archive.open(
+                info, "w", force_zip64=size >= zipfile.ZIP64_LIMIT
+            ) as out:
+                shutil.copyfileobj(fp, out, CHUNK_SIZE)
+    except FileNotFoundError:
+        raise TransferError(
+            f"the blob {key} is missing from the blob store; see `cms-admin "
+            "INI blobs check`."
+        ) from None
+    except StorageError as error:
+        raise TransferError(f"the blob {key} cannot be read: {error}") from None
+    return size
 
 
 def _stored(store, key):

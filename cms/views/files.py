@@ -12,18 +12,18 @@ sent.
 """
 
 import logging
-import os
 
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import FileIter, Response
 from pyramid.view import view_config
+from webob import static
 
 from cms.files import blob_store
 from cms.media import content_disposition, is_inline
 from cms.models import File, Image
 from cms.permissions import Permission
 from cms.services.errors import StoreUnavailable
-from cms.storage import CHUNK_SIZE, BlobStoreUnavailable
+from cms.storage import CHUNK_SIZE, BlobStoreUnavailable, opened_stat
 
 log = logging.getLogger(__name__)
 
@@ -42,17 +42,38 @@ def open_blob(request, key):
         raise StoreUnavailable(UNREADABLE) from error
 
 
+class BlobIter(static.FileIter):
+    """The body of a blob read from an object store.
+
+    A range starts with a seek, which the store's reader answers by asking
+    for that range alone (Pyramid's FileIter would read up to it).
+    """
+
+    def app_iter_range(self, seek=None, limit=None, block_size=CHUNK_SIZE):
+        return super().app_iter_range(seek, limit, block_size)
+
+    def __iter__(self):
+        return self.app_iter_range()
+
+    def close(self):
+        # A HEAD, a 304 or a 416 never iterates: the connection goes back now.
+        self.file.close()
+
+
 def file_response(request, fp, content_type):
-    """Stream the open file *fp*, as Pyramid's FileResponse streams a path."""
-    stat = os.fstat(fp.fileno())
+    """Stream the open blob *fp*, as Pyramid's FileResponse streams a path."""
+    size, mtime, local = opened_stat(fp)
     response = Response(content_type=content_type, conditional_response=True)
-    response.last_modified = stat.st_mtime
+    response.last_modified = mtime
     file_wrapper = request.environ.get("wsgi.file_wrapper")
-    response.app_iter = (
-        file_wrapper(fp, CHUNK_SIZE) if file_wrapper else FileIter(fp, CHUNK_SIZE)
-    )
+    if not local:
+        response.app_iter = BlobIter(fp)
+    elif file_wrapper:
+        response.app_iter = file_wrapper(fp, CHUNK_SIZE)
+    else:
+        response.app_iter = FileIter(fp, CHUNK_SIZE)
     # After app_iter, which would reset it.
-    response.content_length = stat.st_size
+    response.content_length = size
     return response
 
 

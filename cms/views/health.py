@@ -1,4 +1,9 @@
-"""``/healthz`` (the process answers) and ``/readyz`` (so does the database)."""
+"""``/healthz`` (the process answers) and ``/readyz`` (so do the database and blobs).
+
+``/readyz`` names each dependency, ``"ok"`` or ``"unreachable"``, so that an
+operator sees which one is down: the database, or the blob store (its
+folder, or the object store's bucket).
+"""
 
 import logging
 
@@ -7,6 +12,7 @@ from pyramid.view import view_config
 from sqlalchemy.exc import SQLAlchemyError
 
 from cms.outage import database_unreachable, log_unreachable
+from cms.storage import BlobStoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +29,14 @@ def healthz(request):
 
 @view_config(route_name="readyz", renderer="json", permission=NO_PERMISSION_REQUIRED)
 def readyz(request):
+    answer = {"database": _database(request), "blobs": _blobs(request)}
+    ready = all(state == "ok" for state in answer.values())
+    if not ready:
+        request.response.status = 503
+    return {"status": "ok" if ready else "unavailable", **answer}
+
+
+def _database(request):
     engine = request.registry["dbengine"]
     try:
         with engine.connect() as connection:
@@ -32,9 +46,17 @@ def readyz(request):
             log_unreachable(request, error)
         else:
             log.exception("readiness check: the database does not answer")
-        request.response.status = 503
-        return {"status": "unavailable", "database": "unreachable"}
-    return {"status": "ok", "database": "ok"}
+        return "unreachable"
+    return "ok"
+
+
+def _blobs(request):
+    try:
+        request.registry["blobstore"].check()
+    except BlobStoreUnavailable as error:
+        log.warning("readiness check: the blob store does not answer: %s", error)
+        return "unreachable"
+    return "ok"
 
 
 def includeme(config):

@@ -37,13 +37,16 @@ PDF = b"%PDF-1.4\n% the annual report\n" + bytes(range(256)) * 40
 class Site:
     """A scratch site: its ini, its blob store, its app, its commands."""
 
-    def __init__(self, tmp_path, name, url, capsys):
+    def __init__(self, tmp_path, name, url, capsys, site_blobs):
         self.name, self.url, self.capsys = name, url, capsys
         self.blob_dir = tmp_path / f"blobs-{name}"
+        blob_settings, self.store = site_blobs(self.blob_dir)
         self.ini = site_ini(
-            tmp_path / f"{name}.ini", url, self.blob_dir, "cms.login_slowdown = 0\n"
+            tmp_path / f"{name}.ini",
+            url,
+            self.blob_dir,
+            "cms.login_slowdown = 0\n" + blob_settings,
         )
-        self.store = BlobStore(self.blob_dir)
         self._app = None
 
     def initialize(self):
@@ -120,12 +123,12 @@ def scratch_urls(database_url, tmp_path):
 
 
 @pytest.fixture
-def make_site(scratch_urls, tmp_path, capsys, monkeypatch):
+def make_site(scratch_urls, tmp_path, capsys, monkeypatch, site_blobs):
     monkeypatch.setenv("CMS_ADMIN_PASSWORD", ADMIN_PASSWORD)
     sites = []
 
     def make(name, initialize=True):
-        site = Site(tmp_path, name, scratch_urls(name), capsys)
+        site = Site(tmp_path, name, scratch_urls(name), capsys, site_blobs)
         sites.append(site)
         if initialize:
             site.initialize()
@@ -223,6 +226,7 @@ def make_url_path(url):
 # -- backup and restore ------------------------------------------------------------
 
 
+@pytest.mark.parametrize("site_backend", ["local", "s3"], indirect=True)
 def test_a_restored_site_is_the_site_that_was_backed_up(make_site, tmp_path):
     source = make_site("source")
     build(source)

@@ -68,6 +68,17 @@ def test_a_good_environment_passes(environment, options, capsys):
     assert (code, out) == (0, "no problems found\n")
 
 
+def test_a_bucket_instead_of_a_folder_passes(
+    environment, options, capsys, monkeypatch, s3_settings
+):
+    monkeypatch.delenv("CMS_BLOB_DIR")
+    settings = s3_settings()
+    monkeypatch.setenv("CMS_BLOB_URL", settings["cms.blob_url"])
+    monkeypatch.setenv("CMS_S3_ENDPOINT", settings["cms.s3_endpoint"])
+    code, out = check_deploy(capsys, *options)
+    assert (code, out) == (0, "no problems found\n")
+
+
 def test_the_console_script_passes_a_good_environment_and_fails_a_bad_one(
     environment, options
 ):
@@ -145,6 +156,15 @@ BAD = {
         "cms.trusted_proxies cannot be read",
     ),
     "no blob folder set": ({"CMS_BLOB_DIR": None}, {}, "cms.blob_dir is not set"),
+    "unreachable object store": (
+        {
+            "CMS_BLOB_DIR": None,
+            "CMS_BLOB_URL": "s3://cms/site",
+            "CMS_S3_ENDPOINT": "http://127.0.0.1:1",
+        },
+        {},
+        "the blob store s3://cms/site does not answer",
+    ),
     "missing blob folder": (
         {"CMS_BLOB_DIR": "{tmp}/nowhere"},
         {},

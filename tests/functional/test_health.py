@@ -8,7 +8,11 @@ def test_healthz(testapp):
 
 
 def test_readyz_when_the_database_answers(testapp):
-    assert testapp.get("/readyz").json == {"status": "ok", "database": "ok"}
+    assert testapp.get("/readyz").json == {
+        "status": "ok",
+        "database": "ok",
+        "blobs": "ok",
+    }
 
 
 def test_readyz_is_503_when_the_database_does_not_answer(testapp, app):
@@ -19,7 +23,11 @@ def test_readyz_is_503_when_the_database_does_not_answer(testapp, app):
         response = testapp.get("/readyz", status=503)
     finally:
         registry["dbengine"] = engine
-    assert response.json["status"] == "unavailable"
+    assert response.json == {
+        "status": "unavailable",
+        "database": "unreachable",
+        "blobs": "ok",
+    }
 
 
 def test_a_site_without_root_says_so(testapp):

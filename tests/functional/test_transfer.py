@@ -43,7 +43,6 @@ from cms.scripts import admin, initialize_db
 from cms.services.caller import Caller
 from cms.services.revisions import record, save_content
 from cms.site import get_root
-from cms.storage import BlobStore
 from tests.disk import failing
 from tests.sites import site_ini
 
@@ -57,11 +56,11 @@ HOUR = 3600
 class Site:
     """A scratch site: its ini, database, blob store; commands run in-process."""
 
-    def __init__(self, tmp_path, name, url, capsys):
+    def __init__(self, tmp_path, name, url, capsys, site_blobs):
         self.name, self.url, self.capsys = name, url, capsys
         self.blob_dir = tmp_path / f"blobs-{name}"
-        self.ini = site_ini(tmp_path / f"{name}.ini", url, self.blob_dir)
-        self.store = BlobStore(self.blob_dir)
+        blob_settings, self.store = site_blobs(self.blob_dir)
+        self.ini = site_ini(tmp_path / f"{name}.ini", url, self.blob_dir, blob_settings)
         self.engine = get_engine({"sqlalchemy.url": url})
 
     def session(self):
@@ -140,12 +139,12 @@ def scratch_urls(database_url, tmp_path):
 
 
 @pytest.fixture
-def make_site(scratch_urls, tmp_path, capsys, monkeypatch):
+def make_site(scratch_urls, tmp_path, capsys, monkeypatch, site_blobs):
     monkeypatch.setenv("CMS_ADMIN_PASSWORD", ADMIN_PASSWORD)
     sites = []
 
     def make(name, demo=False, principals=True):
-        site = Site(tmp_path, name, scratch_urls(name), capsys)
+        site = Site(tmp_path, name, scratch_urls(name), capsys, site_blobs)
         sites.append(site)
         site.initialize(demo)
         if principals:
@@ -260,8 +259,10 @@ def build_content(site):
         original = store.save_bytes(data)
         keys["image"] = original.key
         scales = {}
+        picture = site.blob_dir.with_name(f"{site.name}-photo.png")
+        picture.write_bytes(data)
         for name in SCALES:
-            scaled = make_scale(store.path(original.key), name)
+            scaled = make_scale(picture, name)
             blob = store.save_bytes(scaled.data)
             scales[name] = {
                 "key": blob.key,
@@ -337,6 +338,7 @@ def export(site, path, target):
 # -- export ----------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("site_backend", ["local", "s3"], indirect=True)
 def test_export_writes_the_subtree_its_roles_history_and_blobs(source, tmp_path):
     archive = tmp_path / "content.zip"
     out = export(source, "/content/", archive)
@@ -435,6 +437,7 @@ def test_export_accepts_a_path_without_slashes(source, tmp_path):
 # -- import and the round trip ------------------------------------------------------
 
 
+@pytest.mark.parametrize("site_backend", ["local", "s3"], indirect=True)
 def test_round_trip_into_an_empty_site_is_exact(source, make_site, tmp_path):
     first, second = tmp_path / "first.zip", tmp_path / "second.zip"
     export(source, "/content/", first)
@@ -459,6 +462,7 @@ def test_round_trip_into_an_empty_site_is_exact(source, make_site, tmp_path):
         )
 
 
+@pytest.mark.parametrize("site_backend", ["local", "s3"], indirect=True)
 def test_whole_site_round_trip_restores_into_an_empty_site(source, make_site, tmp_path):
     first, second = tmp_path / "first.zip", tmp_path / "second.zip"
     export(source, "/", first)

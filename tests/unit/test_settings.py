@@ -158,6 +158,20 @@ class TestRefusedAtStartUp:
         with pytest.raises(ValueError, match=variable[key]):
             load_settings({**given, key: ""}, environ={})
 
+    def test_a_bucket_instead_of_a_blob_folder(self):
+        given = {k: v for k, v in MINIMAL.items() if k != "cms.blob_dir"}
+        environ = {"CMS_BLOB_URL": "s3://files/site", "CMS_S3_ENDPOINT": "http://s3"}
+        settings = load_settings(given, environ=environ)
+        assert (settings["cms.blob_url"], settings["cms.s3_endpoint"]) == (
+            "s3://files/site",
+            "http://s3",
+        )
+
+    @pytest.mark.parametrize("url", ["s3://", "s3:///prefix", "ftp://host/x"])
+    def test_a_blob_url_that_names_no_store(self, url):
+        with pytest.raises(ValueError, match=r"blob store URL|no bucket"):
+            load_settings({**MINIMAL, "cms.blob_url": url}, environ={})
+
     @pytest.mark.parametrize("secret", ["", "s" * 31])
     def test_a_short_secret(self, secret):
         with pytest.raises(ValueError, match=r"cms\.secret .*at least 32"):

@@ -9,6 +9,12 @@ from sqlalchemy import select
 from cms.models import Node
 
 
+@pytest.fixture(scope="module")
+def app(backend_app):
+    """Every test here runs on the local store and on an S3 bucket."""
+    return backend_app
+
+
 def png(width=1600, height=800, color=(200, 30, 30)):
     buffer = io.BytesIO()
     PILImage.new("RGB", (width, height), color).save(buffer, "PNG")
@@ -272,3 +278,22 @@ def test_a_browser_sends_the_csrf_token_as_a_form_field(
         headers={"Accept": "application/json"},
         status=400,
     )
+
+
+def test_a_download_is_revalidated_and_read_from_anywhere(testapp, people):
+    data = bytes(range(256)) * 400
+    url = upload(testapp, people["editor"], "File", "big.bin", data).json["file"][
+        "download"
+    ]
+    first = testapp.get(url, headers=people["editor"])
+    assert first.body == data
+    assert first.headers["Content-Length"] == str(len(data))
+    etag = first.headers["ETag"]
+    testapp.get(url, headers={**people["editor"], "If-None-Match": etag}, status=304)
+    for asked, part in (
+        ("bytes=-100", data[-100:]),
+        ("bytes=102000-", data[102000:]),
+        ("bytes=50000-50099", data[50000:50100]),
+    ):
+        response = testapp.get(url, headers={**people["editor"], "Range": asked})
+        assert (response.status_int, response.body) == (206, part)
