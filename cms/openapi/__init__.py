@@ -82,7 +82,7 @@ TAGS = [
 #: The version of this document (``info.version``): bumped whenever the
 #: document changes, with a line in README.md's "API changes"
 #: (``tests/functional/test_openapi_version.py`` fails until both are done).
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"
 
 
 def openapi_document(request):

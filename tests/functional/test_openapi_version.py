@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: The hash of the document of each version (see :func:`content_hash`).
 DOCUMENTS = {
     "1.0.0": "3a3d170dcdf55105",
+    "1.1.0": "2435702c752abd11",
 }
 
 
